@@ -1,0 +1,59 @@
+"""`briefing check`: validate the content, prove provenance, and report in file:line form."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from .config import find_project
+from .content import load_content
+from .errors import ContentError
+from .provenance import Report, check_provenance
+
+
+class Printer(Protocol):
+    def info(self, message: str) -> None: ...
+    def detail(self, message: str) -> None: ...
+    def problem(self, message: str) -> None: ...
+
+
+@dataclass
+class CheckSummary:
+    report: Report
+    failed: bool
+
+
+def run_check(root: Path, *, strict: bool, out: Printer) -> CheckSummary:
+    project = find_project(root)
+    content = load_content(project)
+    report = check_provenance(project, content)
+    for (source_id, item_id), found in sorted(report.found.items()):
+        out.detail(f"{source_id}/{item_id}: seeds/{found.seed}:{found.line}")
+    for problem in sorted(report.problems, key=lambda p: (p.location, p.field)):
+        out.problem(str(problem))
+    for discrepancy in report.discrepancies:
+        if discrepancy.explanation:
+            out.detail(f"explained: {discrepancy.message}")
+    errors, warnings = len(report.errors), len(report.warnings)
+    items = len(report.found)
+    explained = sum(1 for d in report.discrepancies if d.explanation)
+    out.info(
+        f"{len(content.sources)} sources, {items} excerpts proven; "
+        f"{len(report.discrepancies)} cross-source disagreements ({explained} explained); "
+        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    )
+    failed = bool(errors or (strict and warnings))
+    if failed and strict and not errors:
+        out.problem("--strict: warnings count as failures")
+    return CheckSummary(report, failed)
+
+
+def require_clean(root: Path, *, strict: bool) -> None:
+    """Raise ContentError unless the content passes check (used by build and send)."""
+    project = find_project(root)
+    content = load_content(project)
+    report = check_provenance(project, content)
+    failing = report.errors + (report.warnings if strict else [])
+    if failing:
+        raise ContentError(failing)

@@ -1,0 +1,115 @@
+"""The `briefing` command: parse options, call the pipeline, turn BriefingError into a clean exit.
+
+Heavy libraries (WeasyPrint, python-docx, matplotlib) are imported inside the commands that need
+them, so `briefing --help` and `briefing check` start fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import BriefingError, ContentError
+
+app = typer.Typer(
+    help="Turn source documents into a policy briefing: check the content, build PDF, DOCX and "
+    "HTML, and send it by email.\n\nExample: briefing check && briefing build --format all",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+
+ProjectOption = Annotated[
+    Path,
+    typer.Option(
+        "--project", "-C", help="Project folder (holds content/ and seeds/).", show_default=False
+    ),
+]
+
+
+class Output:
+    """Where messages go: errors to stderr, progress to stdout unless --quiet."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False):
+        self.quiet, self.verbose = quiet, verbose
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            typer.echo(message)
+
+    def detail(self, message: str) -> None:
+        if self.verbose and not self.quiet:
+            typer.echo(message)
+
+    def problem(self, message: str) -> None:
+        typer.echo(message, err=True)
+
+
+def _fail(error: BriefingError) -> typer.Exit:
+    if isinstance(error, ContentError):
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        errors = sum(1 for p in error.problems if p.severity == "error")
+        typer.echo(f"{errors} error{'s' if errors != 1 else ''}; nothing was built.", err=True)
+    else:
+        typer.echo(f"error: {error}", err=True)
+    return typer.Exit(error.exit_code)
+
+
+@app.command()
+def check(
+    project: ProjectOption = Path("."),
+    strict: Annotated[bool, typer.Option(help="Treat warnings as errors.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="List where each excerpt was found.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+) -> None:
+    """Validate the content and prove every excerpt against its seed.
+
+    Reports every problem as file:line:column, compares figures that share a metric across
+    sources, and exits 0 when clean, 1 on content errors (or warnings with --strict), 2 on
+    usage errors.
+
+    Example: briefing check --strict
+    """
+    from .check import run_check
+
+    out = Output(quiet, verbose)
+    try:
+        summary = run_check(project, strict=strict, out=out)
+    except BriefingError as error:
+        raise _fail(error) from None
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Write the JSON Schema of the content files, for completion in an editor.
+
+    Content files point at it with a first line such as
+    '# yaml-language-server: $schema=../schema/source.schema.json'.
+
+    Example: briefing schema -o schema/source.schema.json
+    """
+    from .schema import content_schema
+
+    text = content_schema()
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,180 @@
+"""Load every content file of a project into validated models, collecting all problems at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Project
+from .errors import ContentError, Location, Problem
+from .load import Loaded, dotted, load_yaml
+from .models import SLUG_PATTERN, FrontMatter, SourceSummary
+from .validate import validate_model
+
+FRONT_MATTER = "front-matter"
+MAX_SOURCES = 500
+
+
+@dataclass
+class Content:
+    """All validated content: the front matter, the sources by id, and where each came from."""
+
+    front: FrontMatter
+    front_file: Loaded
+    sources: dict[str, SourceSummary]
+    files: dict[str, Loaded]
+    seed_texts: dict[str, str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def content_files(project: Project) -> list[Path]:
+    return sorted(
+        p for p in project.content_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+    )
+
+
+def load_content(project: Project) -> Content:
+    """Read, parse and validate the whole content folder; raise ContentError listing every problem."""
+    import re
+
+    problems: list[Problem] = []
+    front: FrontMatter | None = None
+    front_file: Loaded | None = None
+    sources: dict[str, SourceSummary] = {}
+    files: dict[str, Loaded] = {}
+    paths = content_files(project)
+    if len(paths) > MAX_SOURCES + 1:
+        raise ContentError(
+            [
+                Problem(
+                    Location(project.shown(project.content_dir)),
+                    f"{len(paths)} content files; at most {MAX_SOURCES} sources are supported",
+                )
+            ]
+        )
+    for path in paths:
+        shown = project.shown(path)
+        source_id = path.stem
+        if source_id != FRONT_MATTER and not re.match(SLUG_PATTERN, source_id):
+            problems.append(
+                Problem(
+                    Location(shown),
+                    "file name must be the source id: lowercase letters, digits and single "
+                    f"hyphens, ending in .yaml (got {path.name!r})",
+                )
+            )
+            continue
+        loaded, found = load_yaml(path, shown)
+        problems += found
+        if loaded is None or found:
+            continue
+        if source_id == FRONT_MATTER:
+            front, found = validate_model(FrontMatter, loaded)
+            front_file = loaded
+        else:
+            summary, found = validate_model(SourceSummary, loaded)
+            if summary is not None:
+                sources[source_id] = summary
+                files[source_id] = loaded
+        problems += found
+    if front_file is None and not any(
+        p.location.path.endswith(FRONT_MATTER + ".yaml") for p in problems
+    ):
+        problems.append(
+            Problem(
+                Location(project.shown(project.content_dir / f"{FRONT_MATTER}.yaml")),
+                "the briefing's front matter file is missing (title, date, marking, takeaways …)",
+            )
+        )
+    if problems or front is None or front_file is None:
+        raise ContentError(problems)
+    content = Content(front, front_file, sources, files)
+    problems += _cross_checks(project, content)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _cross_checks(project: Project, content: Content) -> list[Problem]:
+    """Checks that need more than one file: references between files, seeds, duplicate ids."""
+    problems: list[Problem] = []
+    front, where = content.front, content.front_file
+    allowed = project.config.markings
+    if front.marking not in allowed:
+        problems.append(
+            Problem(
+                where.locate(("marking",)),
+                f"expected one of {', '.join(allowed)}, got {front.marking!r}",
+                "marking",
+            )
+        )
+    for i, takeaway in enumerate(front.takeaways):
+        for j, cited in enumerate(takeaway.sources):
+            if cited not in content.sources:
+                problems.append(
+                    _unknown_source(where, ("takeaways", i, "sources", j), cited, content)
+                )
+    metrics = {f.metric for s in content.sources.values() for f in s.figures}
+    for key in ("reconciliations", "charts"):
+        for i, entry in enumerate(getattr(front, key)):
+            if entry.metric not in metrics:
+                problems.append(
+                    Problem(
+                        where.locate((key, i, "metric")),
+                        f"no figure has the metric {entry.metric!r}",
+                        f"{key}[{i}].metric",
+                    )
+                )
+    seeds_seen: dict[str, str] = {}
+    for source_id, summary in content.sources.items():
+        loaded = content.files[source_id]
+        problems += _duplicate_item_ids(summary, loaded)
+        seed = summary.source.seed
+        if seed in seeds_seen:
+            problems.append(
+                Problem(
+                    loaded.locate(("source", "seed")),
+                    f"seed {seed} is already summarised by {seeds_seen[seed]}.yaml",
+                    "source.seed",
+                )
+            )
+        seeds_seen[seed] = source_id
+        for i, relation in enumerate(summary.source.relations):
+            at = ("source", "relations", i, "source")
+            if relation.source not in content.sources:
+                problems.append(_unknown_source(loaded, at, relation.source, content))
+            elif relation.source == source_id:
+                problems.append(
+                    Problem(
+                        loaded.locate(at), "a source cannot relate to itself", "source.relations"
+                    )
+                )
+    return problems
+
+
+def _unknown_source(
+    loaded: Loaded, at: tuple[str | int, ...], cited: str, content: Content
+) -> Problem:
+    known = ", ".join(sorted(content.sources)) or "none"
+    return Problem(
+        loaded.locate(at),
+        f"no source with id {cited!r}; known sources: {known}",
+        dotted(at),
+    )
+
+
+def _duplicate_item_ids(summary: SourceSummary, loaded: Loaded) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    for key in ("figures", "quotes", "challenges", "recommendations"):
+        for i, item in enumerate(getattr(summary, key)):
+            if item.id in seen:
+                problems.append(
+                    Problem(
+                        loaded.locate((key, i, "id")),
+                        f"id {item.id!r} is already used by {seen[item.id]}; ids must be unique in a file",
+                        f"{key}[{i}].id",
+                    )
+                )
+            seen[item.id] = f"{key}[{i}]"
+    return problems

@@ -1,0 +1,222 @@
+"""Read a YAML file into plain data (dicts, lists, strings) with the line and column of every value.
+
+Every scalar stays a string: no YAML 1.1 type guessing (`NO`, `0012`, `12:30`, `1.10`), so an
+editor's text reaches the model exactly as typed and the model decides what a field means.
+Anything YAML can do beyond plain data (anchors, aliases, tags, several documents) is refused.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent, ScalarEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import Location, Problem
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 24
+Path_ = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+@dataclass
+class Loaded:
+    """A parsed file: its data, and where each value (by field path) starts."""
+
+    path: str
+    data: Any
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, field_path: Path_) -> Location:
+        """The location of a field, or of its closest parent that exists in the file."""
+        for end in range(len(field_path), -1, -1):
+            found = self.positions.get(tuple(field_path[:end]))
+            if found:
+                return Location(self.path, *found)
+        return Location(self.path, 1, 1)
+
+
+class YamlProblem(Exception):
+    def __init__(self, line: int, column: int, message: str):
+        super().__init__(message)
+        self.line, self.column, self.message = line, column, message
+
+
+class _StrictComposer(yaml.SafeLoader):
+    """A loader that builds nodes but refuses aliases, anchors and deep nesting while parsing."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+        event = self.peek_event()
+        mark = event.start_mark
+        if isinstance(event, AliasEvent):
+            raise YamlProblem(
+                mark.line + 1,
+                mark.column + 1,
+                "aliases (*name) are not allowed; write the value out",
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise YamlProblem(
+                mark.line + 1,
+                mark.column + 1,
+                "anchors (&name) are not allowed; write the value out",
+            )
+        tag = getattr(event, "tag", None)
+        explicit = tag not in (None, "!") and not (
+            isinstance(event, ScalarEvent) and event.implicit[0]
+        )
+        if explicit and tag not in _STANDARD_TAGS:
+            raise YamlProblem(
+                mark.line + 1,
+                mark.column + 1,
+                f"tags ({tag}) are not allowed; content is plain text",
+            )
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise YamlProblem(
+                mark.line + 1,
+                mark.column + 1,
+                f"nesting deeper than {MAX_DEPTH} levels is not allowed",
+            )
+        try:
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
+
+
+def bad_character(text: str) -> str | None:
+    """Describe the first character that no later stage can carry (XML, PDF, email), if any."""
+    for char in text:
+        code = ord(char)
+        if char in "\n\t":
+            continue
+        if 0xD800 <= code <= 0xDFFF:
+            return f"a lone surrogate U+{code:04X}"
+        if unicodedata.category(char) == "Cc" or code in (0xFFFE, 0xFFFF):
+            return f"the control character U+{code:04X}"
+    return None
+
+
+def read_text(path: Path, shown: str) -> str:
+    """The file's text, refusing what is not plain UTF-8 of a sane size."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(0, 0, f"cannot read the file ({exc.strerror})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise YamlProblem(
+            1, 1, f"file is {len(raw):,} bytes; content files are limited to {MAX_FILE_BYTES:,}"
+        )
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        raise YamlProblem(1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise YamlProblem(
+            line, column, f"byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as UTF-8"
+        ) from None
+    return text
+
+
+def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
+    """Parse one file. Returns the data or the problems that stop it from being read."""
+    try:
+        text = read_text(path, shown)
+        if not text.strip():
+            raise YamlProblem(1, 1, "file is empty; expected a mapping of fields")
+        loader = _StrictComposer(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except YamlProblem as exc:
+        return None, [Problem(Location(shown, exc.line, exc.column), exc.message)]
+    except yaml.composer.ComposerError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = "a content file holds one YAML document; remove the extra '---' document"
+        if exc.problem and "single document" not in exc.problem:
+            message = exc.problem
+        return None, [Problem(Location(shown, line, column), message)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return None, [Problem(Location(shown, line, column), _yaml_message(exc))]
+    except yaml.YAMLError as exc:
+        return None, [Problem(Location(shown, 1, 1), f"not valid YAML ({exc})")]
+    if root is None:
+        return None, [Problem(Location(shown, 1, 1), "file is empty; expected a mapping of fields")]
+    loaded = Loaded(shown, None)
+    problems: list[Problem] = []
+    loaded.data = _to_data(root, (), loaded, problems)
+    return loaded, problems
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or "not valid YAML"
+    if "found character '\\t'" in problem or "found character '\t'" in problem:
+        return "tab characters cannot indent YAML; indent with spaces"
+    if "special characters are not allowed" in problem:
+        return "the file holds a control character; remove it or write the text without it"
+    context = f" {exc.context}" if exc.context else ""
+    return f"not valid YAML: {problem}{context}"
+
+
+def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem]) -> Any:
+    loaded.positions[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, ScalarNode):
+        value = str(node.value)
+        bad = bad_character(value)
+        if bad:
+            problems.append(Problem(loaded.locate(at), f"text holds {bad}; remove it", _dotted(at)))
+        return value
+    if isinstance(node, SequenceNode):
+        return [_to_data(item, (*at, i), loaded, problems) for i, item in enumerate(node.value)]
+    assert isinstance(node, MappingNode)
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        if not isinstance(key_node, ScalarNode):
+            problems.append(
+                Problem(Location(loaded.path, *key_at), "a key must be plain text", _dotted(at))
+            )
+            continue
+        key = str(key_node.value)
+        if key in result:
+            first = loaded.positions[(*at, key, "<key>")]
+            problems.append(
+                Problem(
+                    Location(loaded.path, *key_at),
+                    f"duplicate key '{key}' (first defined at line {first[0]}); keep one",
+                    _dotted(at),
+                )
+            )
+            continue
+        loaded.positions[(*at, key, "<key>")] = key_at
+        result[key] = _to_data(value_node, (*at, key), loaded, problems)
+    return result
+
+
+def _dotted(at: Path_) -> str:
+    out = ""
+    for part in at:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+dotted = _dotted

@@ -1,0 +1,154 @@
+"""The content model: what a source summary and the briefing's front matter may hold.
+
+Unknown keys are refused, text fields have bounds (so a pathological file is refused rather than
+rendered for minutes), and ids are slugs because they become anchors and file names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+Line = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\n]*$")
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=6000)]
+Excerpt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
+SeedName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|md)$", max_length=120)
+]
+LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+
+
+def _web_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError("expected a web address starting with http:// or https://")
+    return value
+
+
+WebUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_web_url)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Relation(Strict):
+    """How this seed relates to another seed: the same original in another translation, say."""
+
+    kind: Literal["same-original", "translation-of", "excerpt-of", "update-of"]
+    source: Slug = Field(description="id of the other source (its content file name)")
+    note: Text | None = None
+
+
+class SourceInfo(Strict):
+    """Bibliographic facts about one seed, as far as its text states them."""
+
+    seed: SeedName = Field(description="file name of the source text in seeds/")
+    title: Line
+    publisher: Line | None = None
+    authors: list[Line] = Field(default_factory=list, max_length=40)
+    published: dt.date | None = None
+    url: WebUrl | None = None
+    language: LanguageTag = "en"
+    original_language: LanguageTag | None = None
+    type: Line = Field(description="what kind of document: news report, analysis, op-ed …")
+    translator: Line | None = None
+    completeness: Literal["complete", "partial"] = "complete"
+    relations: list[Relation] = Field(default_factory=list, max_length=10)
+    notes: list[Text] = Field(
+        default_factory=list,
+        max_length=20,
+        description="what an editor found about the text: scrape noise, glued articles, cuts",
+    )
+
+
+class Excerpted(Strict):
+    id: Slug
+    excerpt: Excerpt = Field(description="the exact words of the seed that support this item")
+
+
+class Figure(Excerpted):
+    """A quantitative claim, comparable across sources through its metric key."""
+
+    label: Line
+    metric: Slug = Field(description="the same key wherever sources speak of the same quantity")
+    value: Decimal = Field(ge=Decimal("-1e15"), le=Decimal("1e15"))
+    value_high: Decimal | None = Field(default=None, description="upper end of a range")
+    unit: Line = Field(description="e.g. 'trillion yuan', '%', 'percentage points', 'firms'")
+    period: Line = Field(description="the year, quarter or as-of date the value is for")
+    status: Literal["actual", "estimate", "forecast", "target"] = "actual"
+    bound: Literal["exact", "about", "nearly", "more-than", "less-than"] = "exact"
+    original_excerpt: Excerpt | None = Field(
+        default=None, description="the original-language sentence, where the seed carries it"
+    )
+    note: Text | None = None
+
+
+class Quote(Excerpted):
+    text: Text
+    original: Text | None = Field(default=None, description="the words in the original language")
+    speaker: Line
+    role: Line
+    organisation: Line | None = None
+    note: Text | None = None
+
+
+class Point(Excerpted):
+    """A challenge or a policy recommendation: a scannable title and one or two sentences."""
+
+    title: Line
+    detail: Text
+
+
+class SourceSummary(Strict):
+    source: SourceInfo
+    summary: Text
+    figures: list[Figure] = Field(default_factory=list, max_length=200)
+    quotes: list[Quote] = Field(default_factory=list, max_length=100)
+    challenges: list[Point] = Field(default_factory=list, max_length=100)
+    recommendations: list[Point] = Field(default_factory=list, max_length=100)
+
+
+class Takeaway(Strict):
+    text: Text
+    sources: list[Slug] = Field(min_length=1, max_length=20)
+
+
+class Reconciliation(Strict):
+    """The editor's explanation of why sources disagree on a metric."""
+
+    metric: Slug
+    explanation: Text
+
+
+class ChartRequest(Strict):
+    id: Slug
+    metric: Slug
+    title: Line
+    caption: Text
+
+
+class FrontMatter(Strict):
+    title: Line
+    subtitle: Line | None = None
+    short_title: Line | None = Field(default=None, max_length=60)
+    date: dt.date
+    organisation: Line
+    author: Line | None = None
+    version: Annotated[str, StringConstraints(pattern=r"^[0-9A-Za-z.+-]{1,20}$")] = "1.0"
+    marking: Line
+    language: LanguageTag = "en"
+    keywords: list[Line] = Field(default_factory=list, max_length=30)
+    takeaways: list[Takeaway] = Field(min_length=1, max_length=8)
+    executive_summary: Text
+    reconciliations: list[Reconciliation] = Field(default_factory=list, max_length=100)
+    charts: list[ChartRequest] = Field(default_factory=list, max_length=20)

@@ -1,0 +1,345 @@
+"""Prove every item against its seed, and compare figures that share a metric across sources.
+
+Excerpts are matched after folding what differs between a scrape and an editor's copy: runs of
+white space and line breaks, curly and straight quotes, dash variants, full-width punctuation.
+An excerpt may skip words with "[…]" or "[...]": its parts must appear in order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .config import Project
+from .content import Content
+from .errors import Location, Problem
+from .models import Figure, SourceSummary
+
+GAP = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
+_FOLD = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-", "\u00a0": " ", "\u3000": " ",
+    }
+)  # fmt: skip
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "hundred": 100,
+    "half": Decimal("0.5"), "dozen": 12,
+}  # fmt: skip
+MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12}
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Text folded for matching, with the index in the original text of every folded character."""
+
+    text: str
+    origin: tuple[int, ...]
+    original: str
+
+    def line_of(self, folded_index: int) -> int:
+        index = self.origin[folded_index] if self.origin else 0
+        return self.original.count("\n", 0, index) + 1
+
+
+def fold(text: str) -> Folded:
+    out: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        mapped = unicodedata.normalize("NFKC", char).translate(_FOLD)
+        for piece in mapped:
+            if piece.isspace():
+                if not out or out[-1] == " ":
+                    continue
+                piece = " "
+            if piece == "-" and out and out[-1] == " ":
+                out.pop()
+                origin.pop()
+            elif piece == " " and out and out[-1] == "-":
+                continue
+            out.append(piece)
+            origin.append(i)
+    if out and out[-1] == " ":
+        out.pop()
+        origin.pop()
+    return Folded("".join(out), tuple(origin), text)
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where an excerpt stands in its seed."""
+
+    seed: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Two or more sources disagree on the same metric for the same period."""
+
+    metric: str
+    period: str
+    kind: str  # "value", "unit" or "status"
+    message: str
+    figures: tuple[tuple[str, Figure], ...]
+    explanation: str | None = None
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+    found: dict[tuple[str, str], Found] = field(default_factory=dict)
+    discrepancies: list[Discrepancy] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def read_seeds(project: Project, content: Content) -> tuple[dict[str, Folded], list[Problem]]:
+    """The folded text of each seed named by the content; report missing and unused seeds."""
+    problems: list[Problem] = []
+    seeds: dict[str, Folded] = {}
+    for source_id, summary in content.sources.items():
+        name = summary.source.seed
+        path = project.seeds_dir / name
+        where = content.files[source_id].locate(("source", "seed"))
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except FileNotFoundError:
+            problems.append(
+                Problem(where, f"seed {project.shown(path)} does not exist", "source.seed")
+            )
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(
+                Problem(where, f"seed {project.shown(path)} is not readable UTF-8 text ({exc})")
+            )
+            continue
+        seeds[name] = fold(text)
+        content.seed_texts[name] = text
+    named = {s.source.seed for s in content.sources.values()}
+    if project.seeds_dir.is_dir():
+        for path in sorted(project.seeds_dir.iterdir()):
+            if path.is_file() and path.suffix in (".txt", ".md") and path.name not in named:
+                problems.append(
+                    Problem(
+                        Location(project.shown(path)),
+                        f"seed has no content file; run: briefing new {project.shown(path)}",
+                        severity="warning",
+                    )
+                )
+    return seeds, problems
+
+
+def check_provenance(project: Project, content: Content) -> Report:
+    """Locate every excerpt, check figure values, and compare metrics across sources."""
+    report = Report()
+    seeds, report.problems = read_seeds(project, content)
+    for source_id, summary in content.sources.items():
+        seed = seeds.get(summary.source.seed)
+        if seed is not None:
+            _prove_source(source_id, summary, seed, content, report)
+    report.discrepancies = compare_figures(content)
+    for discrepancy in report.discrepancies:
+        if discrepancy.explanation is None:
+            source_id, figure = discrepancy.figures[0]
+            loaded = content.files[source_id]
+            index = content.sources[source_id].figures.index(figure)
+            report.problems.append(
+                Problem(
+                    loaded.locate(("figures", index, "metric")),
+                    f"{discrepancy.message}; explain it under reconciliations in front-matter.yaml",
+                    f"figures[{index}].metric",
+                    severity="warning",
+                )
+            )
+    report.problems += _uncited_sources(content)
+    return report
+
+
+def _prove_source(
+    source_id: str, summary: SourceSummary, seed: Folded, content: Content, report: Report
+) -> None:
+    loaded = content.files[source_id]
+    name = summary.source.seed
+    for key in ("figures", "quotes", "challenges", "recommendations"):
+        for i, item in enumerate(getattr(summary, key)):
+            checks = [("excerpt", item.excerpt)]
+            if key == "quotes":
+                checks.append(("text", item.text))
+                if item.original:
+                    checks.append(("original", item.original))
+            if key == "figures" and item.original_excerpt:
+                checks.append(("original_excerpt", item.original_excerpt))
+            for attr, text in checks:
+                at = (key, i, attr)
+                line = locate_excerpt(text, seed)
+                if line is None:
+                    report.problems.append(
+                        Problem(
+                            loaded.locate(at), _miss_message(text, seed, name), f"{key}[{i}].{attr}"
+                        )
+                    )
+                elif attr == "excerpt":
+                    report.found[(source_id, item.id)] = Found(name, line)
+            if key == "figures":
+                report.problems += _check_value(item, loaded.locate((key, i, "value")), i)
+
+
+def locate_excerpt(excerpt: str, seed: Folded) -> int | None:
+    """The seed line where the excerpt starts, or None when it is not in the seed."""
+    parts = [fold(part).text for part in GAP.split(excerpt) if part.strip()]
+    start = 0
+    first = None
+    for part in parts:
+        index = seed.text.find(part, start)
+        if index < 0:
+            return None
+        first = index if first is None else first
+        start = index + len(part)
+    return None if first is None else seed.line_of(first)
+
+
+def _miss_message(excerpt: str, seed: Folded, name: str) -> str:
+    from rapidfuzz import fuzz
+
+    wanted = fold(GAP.split(excerpt)[0]).text
+    match = fuzz.partial_ratio_alignment(wanted, seed.text)
+    if match is None or match.score < 40:
+        return f"excerpt not found in seeds/{name}, and nothing in it comes close"
+    passage = seed.text[match.dest_start : match.dest_end]
+    if len(passage) > 160:
+        passage = passage[:157] + "…"
+    line = seed.line_of(match.dest_start)
+    return (
+        f"excerpt not found in seeds/{name}; nearest passage "
+        f'(seeds/{name}:{line}, {match.score:.0f}% alike): "{passage}"'
+    )
+
+
+def numbers_in(text: str) -> set[Decimal]:
+    """Every number an excerpt states, in digits or (for small ones) in words."""
+    found = {Decimal(m.replace(",", "")) for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    for word in re.findall(r"[a-z]+", text.lower()):
+        if word in NUMBER_WORDS:
+            found.add(Decimal(NUMBER_WORDS[word]))
+    return found
+
+
+def _check_value(figure: Figure, where: Location, index: int) -> list[Problem]:
+    stated = numbers_in(fold(figure.excerpt).text)
+    problems = []
+    for attr, value in (("value", figure.value), ("value_high", figure.value_high)):
+        if value is not None and value not in stated:
+            problems.append(
+                Problem(
+                    where,
+                    f"{value} does not appear in the excerpt; the excerpt states "
+                    f"{', '.join(str(n) for n in sorted(stated)) or 'no number'}",
+                    f"figures[{index}].{attr}",
+                )
+            )
+    return problems
+
+
+def split_unit(unit: str) -> tuple[Decimal, str]:
+    """'trillion yuan' -> (10**12, 'yuan'); '%' and 'percent' are one unit."""
+    words = unit.lower().replace("percent", "%").split()
+    scale = Decimal(1)
+    while words and words[0] in MAGNITUDES:
+        scale *= MAGNITUDES[words.pop(0)]
+    base = " ".join(words).replace("us dollars", "usd").replace("dollars", "usd")
+    return scale, base or "count"
+
+
+def _interval(figure: Figure) -> tuple[Decimal, Decimal]:
+    scale, _ = split_unit(figure.unit)
+    low = figure.value * scale
+    high = (figure.value_high * scale) if figure.value_high is not None else low
+    big = Decimal("1e30")
+    return {
+        "exact": (low, high),
+        "about": (low * Decimal("0.95"), high * Decimal("1.05")),
+        "nearly": (low * Decimal("0.9"), high),
+        "more-than": (low, big),
+        "less-than": (-big, high),
+    }[figure.bound]
+
+
+def compare_figures(content: Content) -> list[Discrepancy]:
+    """Disagreements among figures with the same metric and period in different sources."""
+    groups: dict[tuple[str, str], list[tuple[str, Figure]]] = defaultdict(list)
+    for source_id, summary in content.sources.items():
+        for figure in summary.figures:
+            groups[(figure.metric, figure.period.strip().lower())].append((source_id, figure))
+    explanations = {r.metric: r.explanation for r in content.front.reconciliations}
+    found: list[Discrepancy] = []
+    for (metric, _), members in groups.items():
+        if len({source_id for source_id, _ in members}) < 2:
+            continue
+        period = members[0][1].period
+        for kind, message in _disagreements(members):
+            found.append(
+                Discrepancy(metric, period, kind, message, tuple(members), explanations.get(metric))
+            )
+    return found
+
+
+def _disagreements(members: list[tuple[str, Figure]]) -> list[tuple[str, str]]:
+    def says(source_id: str, figure: Figure) -> str:
+        bound = "" if figure.bound == "exact" else figure.bound.replace("-", " ") + " "
+        return f"{source_id} {bound}{figure.value} {figure.unit} ({figure.status})"
+
+    metric, period = members[0][1].metric, members[0][1].period
+    head = f"{metric} for {period}"
+    result = []
+    bases = {split_unit(f.unit)[1] for _, f in members}
+    if len(bases) > 1:
+        result.append(
+            (
+                "unit",
+                f"{head}: sources use different units: " + "; ".join(says(*m) for m in members),
+            )
+        )
+    statuses = {f.status for _, f in members}
+    if len(statuses) > 1:
+        result.append(
+            (
+                "status",
+                f"{head}: reported as {' and as '.join(sorted(statuses))}: "
+                + "; ".join(says(*m) for m in members),
+            )
+        )
+    if len(bases) == 1:
+        intervals = [_interval(f) for _, f in members]
+        low = max(i[0] for i in intervals)
+        high = min(i[1] for i in intervals)
+        if low > high * Decimal("1.005"):
+            result.append(
+                ("value", f"{head}: values disagree: " + "; ".join(says(*m) for m in members))
+            )
+    return result
+
+
+def _uncited_sources(content: Content) -> list[Problem]:
+    cited = {s for t in content.front.takeaways for s in t.sources}
+    return [
+        Problem(
+            content.files[source_id].locate(("source",)),
+            "no key takeaway cites this source; cite it or remove it from the briefing",
+            severity="warning",
+        )
+        for source_id in content.sources
+        if source_id not in cited
+    ]
