@@ -180,6 +180,8 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem]) -> Any:
     loaded.positions[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
+        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+            return None  # YAML's null: a field left empty, never the text "null"
         value = str(node.value)
         bad = bad_character(value)
         if bad:
