@@ -111,5 +111,48 @@ def schema(
         output.write_text(text, encoding="utf-8")
 
 
+@app.command("build")
+def build_command(
+    project: ProjectOption = Path("."),
+    format: Annotated[
+        Optional[str], typer.Option("--format", "-f", help="pdf, docx, html or all (default: briefing.yaml's formats).")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Refuse to build while check has warnings.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print each stage.")] = False,
+) -> None:
+    """Build the briefing into build/: checks the content first, then renders every format.
+
+    A failed build leaves the previous good output untouched.
+
+    Example: briefing build --format all
+    """
+    import time
+
+    from .build import build
+    from .config import FORMATS, find_project
+    from .errors import UsageError
+
+    out = Output(quiet, verbose)
+    started = time.perf_counter()
+    try:
+        if format is None:
+            formats = list(find_project(project).config.formats)
+        elif format == "all":
+            formats = list(FORMATS)
+        elif format in FORMATS:
+            formats = [format]  # type: ignore[list-item]
+        else:
+            raise UsageError(f"--format must be pdf, docx, html or all, not {format!r}")
+        built = build(project, formats, strict=strict, progress=lambda stage: out.detail(stage))
+    except BriefingError as error:
+        raise _fail(error) from None
+    elapsed = time.perf_counter() - started
+    for item in built:
+        pages = f", {item.pages} pages" if item.pages else ""
+        out.info(f"wrote {item.path} ({item.size / 1024:,.0f} KiB{pages})")
+    out.info(f"built {len(built)} file{'s' * (len(built) != 1)} in {elapsed:.1f} s")
+
+
 def main() -> None:
     app()

@@ -139,7 +139,14 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
         text = read_text(path, shown)
         if not text.strip():
             raise YamlProblem(1, 1, "file is empty; expected a mapping of fields")
-        loader = _StrictComposer(text)
+        try:
+            loader = _StrictComposer(text)
+        except yaml.reader.ReaderError as exc:
+            # PyYAML refuses raw control characters when it opens the text: locate the character.
+            line = text.count("\n", 0, exc.position) + 1
+            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+            bad = bad_character(chr(exc.character)) or f"the character U+{exc.character:04X}"
+            raise YamlProblem(line, column, f"the file holds {bad}; remove it") from None
         try:
             root = loader.get_single_node()
         finally:
@@ -150,7 +157,7 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = "a content file holds one YAML document; remove the extra '---' document"
-        if exc.problem and "single document" not in exc.problem:
+        if exc.problem and "single document" not in (exc.context or ""):
             message = exc.problem
         return None, [Problem(Location(shown, line, column), message)]
     except yaml.MarkedYAMLError as exc:

@@ -71,12 +71,18 @@ def _message(model: type[BaseModel], at: tuple[Any, ...], error: Any) -> str:
         return f"has {len(value):,} entries; at most {context.get('max_length'):,} allowed"
     if kind == "too_short":
         return f"needs at least {context.get('min_length')} entries"
-    if kind.startswith("decimal") or kind in ("less_than_equal", "greater_than_equal"):
-        return f"expected a plain number such as 1.2 or 1882 (no units or commas), got {value!r}"
+    if kind.startswith("decimal") or kind in (
+        "less_than_equal",
+        "greater_than_equal",
+        "finite_number",
+    ):
+        return (
+            f"expected a plain number such as 1.2 or 1882 (no units or commas), got {_got(value)}"
+        )
     if kind.startswith("date"):
-        return f"expected a date written YYYY-MM-DD, got {value!r}"
+        return f"expected a date written YYYY-MM-DD, got {_got(value)}"
     if kind == "literal_error":
-        return f"expected one of {context.get('expected')}, got {value!r}"
+        return f"expected one of {context.get('expected')}, got {_got(value)}"
     return str(error["msg"])
 
 
@@ -92,7 +98,13 @@ def _pattern_message(pattern: str, value: Any) -> str:
     return f"does not have the expected form, got {value!r}"
 
 
+def _got(value: Any) -> str:
+    return _kind(value) if value is None else repr(value)
+
+
 def _kind(value: Any) -> str:
+    if value is None:
+        return "an empty value"  # YAML null: the field was left empty
     if isinstance(value, str):
         return "empty text" if not value else "text"
     for python_type, name in _TYPE_NAMES.items():

@@ -1,0 +1,49 @@
+# Set-up and checks. `make pdf` and `make test` install everything they need on a fresh
+# Debian machine with Python 3.11 (system packages through apt-get when run as root).
+VENV := .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+APT_PACKAGES := poppler-utils libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+.PHONY: pdf docx html all test lint typecheck check system-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+pdf: system-deps $(VENV)/.installed
+	$(BIN)/briefing build --format pdf
+
+docx: system-deps $(VENV)/.installed
+	$(BIN)/briefing build --format docx
+
+html: $(VENV)/.installed
+	$(BIN)/briefing build --format html
+
+all: system-deps $(VENV)/.installed
+	$(BIN)/briefing build --format all
+
+check: $(VENV)/.installed
+	$(BIN)/briefing check --strict
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check briefing tests
+	$(BIN)/ruff format --check briefing tests
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+test: system-deps $(VENV)/.installed lint typecheck
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf build

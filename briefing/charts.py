@@ -1,0 +1,79 @@
+"""Chart data -> SVG (for PDF and HTML) and 300 dpi PNG (for DOCX), cached by content hash.
+
+matplotlib is imported only when a chart is not in the cache, so an unchanged rebuild spends no
+time on charts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from .document import ChartData
+
+CACHE_VERSION = "1"
+STATUS_COLOURS = {"actual": "#1f4e79", "estimate": "#5b8db8", "forecast": "#c9a227", "target": "#8a8a8a"}
+
+
+def chart_key(chart: ChartData, kind: str) -> str:
+    data = json.dumps([CACHE_VERSION, kind, chart.title, chart.unit, chart.points], default=str)
+    return hashlib.sha256(data.encode()).hexdigest()[:32]
+
+
+def render_chart(chart: ChartData, kind: str, cache_dir: Path | None) -> bytes:
+    """The chart as 'svg' or 'png' bytes, from the cache when its data did not change."""
+    key = chart_key(chart, kind)
+    cached = cache_dir / f"{key}.{kind}" if cache_dir else None
+    if cached and cached.exists():
+        return cached.read_bytes()
+    data = _draw(chart, kind)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(cached)
+    return data
+
+
+def _draw(chart: ChartData, kind: str) -> bytes:
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "svg.fonttype": "none",  # text stays text: WeasyPrint draws it fast and it is selectable
+            "svg.hashsalt": "briefing",
+            "font.family": ["Noto Sans", "DejaVu Sans"],
+            "font.size": 9,
+        }
+    )
+    labels = [f"{period}\n{sid}" for period, _, sid, _ in chart.points]
+    values = [value for _, value, _, _ in chart.points]
+    colours = [STATUS_COLOURS[status] for *_, status in chart.points]
+    fig, ax = plt.subplots(figsize=(6.4, 3.2))
+    bars = ax.bar(range(len(values)), values, color=colours)
+    ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
+    ax.set_xticks(range(len(values)), [label.replace("-", "-\n", 1) for label in labels], fontsize=6.5)
+    ax.set_ylabel(chart.unit)
+    ax.spines[["top", "right"]].set_visible(False)
+    from matplotlib.patches import Patch
+
+    used = sorted({status for *_, status in chart.points})
+    ax.legend(
+        handles=[Patch(color=STATUS_COLOURS[s], label=s) for s in used], frameon=False, fontsize=7
+    )
+    fig.tight_layout()
+    out = io.BytesIO()
+    options: dict[str, Any] = {"format": kind, "metadata": {"Date": None} if kind == "svg" else {}}
+    if kind == "png":
+        options["dpi"] = 300
+        options["metadata"] = {"Software": None}
+    fig.savefig(out, **options)
+    plt.close(fig)
+    return out.getvalue()

@@ -1,0 +1,100 @@
+"""Document model -> HTML through Jinja: autoescaped, strict about undefined names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .document import ChartData, Document
+from .models import Figure
+
+PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def packaged_templates() -> Path:
+    """The default templates: beside the package in a wheel, at the repository top in a checkout."""
+    from importlib import resources
+
+    try:
+        return Path(str(resources.files("briefing.templates")))
+    except ModuleNotFoundError:
+        return PACKAGED_TEMPLATES
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    id: str
+    title: str
+    caption: str
+    source_line: str
+    alt: str
+    svg: Markup
+
+
+def number(value: Decimal) -> str:
+    """1882 -> '1,882'; 1.20 stays '1.20' as the editor wrote it."""
+    text = format(value, "f")
+    whole, _, fraction = text.partition(".")
+    grouped = f"{int(whole):,}" if whole.lstrip("-").isdigit() else whole
+    if whole.startswith("-0"):
+        grouped = "-" + grouped
+    return grouped + (f".{fraction}" if fraction else "")
+
+
+def bound_text(figure: Figure) -> str:
+    return {"exact": "", "about": "about ", "nearly": "nearly ", "more-than": "> ", "less-than": "< "}[
+        figure.bound
+    ]
+
+
+def template_dirs(project_templates: Path | None) -> list[Path]:
+    """A project's own templates shadow the packaged defaults, file by file."""
+    dirs = [packaged_templates()]
+    if project_templates and project_templates.is_dir() and project_templates.resolve() != dirs[0].resolve():
+        dirs.insert(0, project_templates)
+    return dirs
+
+
+def render_html(
+    doc: Document, charts: dict[str, bytes], *, medium: str, dirs: list[Path], paper: str = "A4"
+) -> str:
+    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page)."""
+    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    loader = env.loader
+    assert loader is not None
+    names = ["base.css", "print.css" if medium == "print" else "screen.css"]
+    styles = [Markup(loader.get_source(env, name)[0]) for name in names]
+    if medium == "print":
+        marking = _css_string(doc.front.marking)
+        styles.append(
+            Markup(
+                f"@page {{ size: {paper}; @top-center {{ content: {marking}; }} "
+                f"@bottom-center {{ content: {marking}; }} }}"
+            )
+        )
+    rendered = [_chart(c, charts) for c in doc.charts]
+    return env.get_template("briefing.html.j2").render(
+        doc=doc, charts=rendered, styles=styles, medium=medium, number=number, bound_text=bound_text
+    )
+
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal: every character outside plain ASCII letters escaped."""
+    return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):x} " for c in text) + '"'
+
+
+def _chart(chart: ChartData, charts: dict[str, bytes]) -> RenderedChart:
+    svg = charts[chart.id].decode("utf-8")
+    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined
+    return RenderedChart(chart.id, chart.title, chart.caption, chart.source_line, chart.alt, Markup(svg))

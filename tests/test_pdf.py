@@ -1,0 +1,108 @@
+"""The PDF read back: structure, text, links, metadata, tags, reproducibility, atomic publish."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from briefing.build import build
+from briefing.cli import app
+from briefing.config import find_project
+from briefing.content import load_content
+
+from .conftest import copy_project
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("pdf") / "project")
+    [result] = build(root, ["pdf"])
+    return result.path
+
+
+def text_of(pdf: Path) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(pdf).pages)
+
+
+def test_pdf_holds_every_heading_quote_and_figure(built: Path) -> None:
+    content = load_content(find_project(built.parents[1]))
+    text = text_of(built)
+    assert content.front.title.split(":")[0] in text
+    for summary in content.sources.values():
+        for quote in summary.quotes:
+            assert " ".join(quote.text.split()[:6]) in text
+        for figure in summary.figures:
+            assert figure.label in text or figure.label[:30] in text
+    assert "Appendix: sources" in text
+
+
+def test_chinese_text_is_extractable(built: Path) -> None:
+    assert "人工智能" in text_of(built)
+
+
+def test_outline_matches_the_chapters(built: Path) -> None:
+    reader = PdfReader(built)
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert titles[:3] == ["Key takeaways", "Executive summary", "Contents"]
+    assert titles[-1] == "Appendix: sources"
+    assert any(t.startswith("6. Across the sources") for t in titles)
+
+
+def test_metadata_and_tags(built: Path) -> None:
+    reader = PdfReader(built)
+    assert reader.metadata.title.startswith("China")
+    assert reader.metadata.author
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en"
+    assert root["/MarkInfo"]["/Marked"]
+
+
+def test_internal_links_resolve(built: Path) -> None:
+    reader = PdfReader(built)
+    named = reader.named_destinations
+    links = 0
+    for page in reader.pages:
+        for annot in page.get("/Annots") or []:
+            obj = annot.get_object()
+            if obj.get("/Subtype") == "/Link" and "/Dest" in obj:
+                links += 1
+                dest = obj["/Dest"]
+                assert not isinstance(dest, str) or dest in named
+    assert links > 50
+
+
+def test_contents_have_page_numbers_and_every_page_the_marking(built: Path) -> None:
+    reader = PdfReader(built)
+    for page in reader.pages:
+        assert "TLP:CLEAR" in (page.extract_text() or "")
+    contents = next(
+        p.extract_text() for p in reader.pages if "Contents" in (p.extract_text() or "")
+    )
+    assert "Appendix: sources" in contents
+
+
+def test_rebuild_is_byte_identical(built: Path) -> None:
+    before = hashlib.sha256(built.read_bytes()).hexdigest()
+    build(built.parents[1], ["pdf"])
+    assert hashlib.sha256(built.read_bytes()).hexdigest() == before
+
+
+def test_failed_build_leaves_previous_pdf_untouched(built: Path) -> None:
+    root = built.parents[1]
+    before = built.read_bytes()
+    front = root / "content" / "front-matter.yaml"
+    saved = front.read_text(encoding="utf-8")
+    front.write_text(saved.replace("marking: TLP:CLEAR", "marking: SECRET"), encoding="utf-8")
+    try:
+        result = CliRunner().invoke(app, ["build", "--format", "pdf", "--project", str(root)])
+    finally:
+        front.write_text(saved, encoding="utf-8")
+    assert result.exit_code == 1
+    assert "marking: expected one of TLP:CLEAR" in result.output
+    assert built.read_bytes() == before
+    assert [p.name for p in built.parent.iterdir() if p.name.startswith(".briefing")] == []
