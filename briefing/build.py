@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,13 +36,19 @@ def creation_date(doc: Document) -> dt.date:
 
 
 def output_name(project: Project, doc: Document, fmt: str) -> Path:
-    stem = project.config.filename.format(date=doc.front.date.isoformat(), version=doc.front.version)
+    stem = project.config.filename.format(
+        date=doc.front.date.isoformat(), version=doc.front.version
+    )
     return project.output_dir / f"{stem}.{fmt}"
 
 
-def build(root: Path, formats: list[Format], *, strict: bool = False,
-          progress: Callable[[str], None] = lambda _: None) -> list[Built]:
-    started = time.perf_counter()
+def build(
+    root: Path,
+    formats: list[Format],
+    *,
+    strict: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
+) -> list[Built]:
     project = find_project(root)
     progress("checking content")
     content = load_content(project)
@@ -71,9 +76,17 @@ def build(root: Path, formats: list[Format], *, strict: bool = False,
         html = render_html(doc, svgs, medium="print", dirs=dirs, paper=project.config.paper)
         attachments = None
         if project.config.pdf_a:
-            attachments = [(p.name, p.read_bytes()) for p in sorted(project.content_dir.glob("*.yaml"))]
-        data, count = render_pdf(html, dirs, title=doc.front.title, created=creation_date(doc),
-                                 pdf_a=project.config.pdf_a, attachments=attachments)
+            attachments = [
+                (p.name, p.read_bytes()) for p in sorted(project.content_dir.glob("*.yaml"))
+            ]
+        data, count = render_pdf(
+            html,
+            dirs,
+            title=doc.front.title,
+            created=creation_date(doc),
+            pdf_a=project.config.pdf_a,
+            attachments=attachments,
+        )
         path = output_name(project, doc, "pdf")
         outputs[path], pages[path] = data, count
     if "html" in formats:
@@ -84,14 +97,14 @@ def build(root: Path, formats: list[Format], *, strict: bool = False,
         outputs[path] = render_html(doc, svgs, medium="screen", dirs=dirs).encode("utf-8")
         pages[path] = None
     if "docx" in formats:
+        from .charts import render_chart
         from .render_docx import render_docx
 
         progress("rendering DOCX")
-        pngs = {c.id: __import__("briefing.charts").charts.render_chart(c, "png", cache) for c in doc.charts}
+        pngs = {c.id: render_chart(c, "png", cache) for c in doc.charts}
         path = output_name(project, doc, "docx")
         outputs[path] = render_docx(doc, pngs, dirs=dirs, created=creation_date(doc))
         pages[path] = None
     progress("writing")
     written = publish(outputs)
-    del started
     return [Built(p, p.suffix[1:], len(outputs[p]), pages[p]) for p in written]

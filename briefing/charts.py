@@ -14,7 +14,12 @@ from typing import Any
 from .document import ChartData
 
 CACHE_VERSION = "1"
-STATUS_COLOURS = {"actual": "#1f4e79", "estimate": "#5b8db8", "forecast": "#c9a227", "target": "#8a8a8a"}
+STATUS_COLOURS = {
+    "actual": "#1f4e79",
+    "estimate": "#5b8db8",
+    "forecast": "#c9a227",
+    "target": "#8a8a8a",
+}
 
 
 def chart_key(chart: ChartData, kind: str) -> str:
@@ -59,7 +64,9 @@ def _draw(chart: ChartData, kind: str) -> bytes:
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     bars = ax.bar(range(len(values)), values, color=colours)
     ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
-    ax.set_xticks(range(len(values)), [label.replace("-", "-\n", 1) for label in labels], fontsize=6.5)
+    ax.set_xticks(
+        range(len(values)), [label.replace("-", "-\n", 1) for label in labels], fontsize=6.5
+    )
     ax.set_ylabel(chart.unit)
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch

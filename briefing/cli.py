@@ -115,7 +115,10 @@ def schema(
 def build_command(
     project: ProjectOption = Path("."),
     format: Annotated[
-        Optional[str], typer.Option("--format", "-f", help="pdf, docx, html or all (default: briefing.yaml's formats).")
+        Optional[str],
+        typer.Option(
+            "--format", "-f", help="pdf, docx, html or all (default: briefing.yaml's formats)."
+        ),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Refuse to build while check has warnings.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
@@ -141,7 +144,7 @@ def build_command(
         elif format == "all":
             formats = list(FORMATS)
         elif format in FORMATS:
-            formats = [format]  # type: ignore[list-item]
+            formats = [format]
         else:
             raise UsageError(f"--format must be pdf, docx, html or all, not {format!r}")
         built = build(project, formats, strict=strict, progress=lambda stage: out.detail(stage))

@@ -34,7 +34,7 @@ class EmailSettings(Strict):
     subject: Line | None = None
     ca_file: Folder | None = None
     timeout: float = Field(default=30.0, gt=0, le=600)
-    attach: list[Literal["pdf", "docx"]] = Field(default_factory=lambda: ["pdf"], min_length=1)
+    attach: list[Literal["pdf", "docx"]] = Field(default_factory=lambda: ["pdf"], min_length=1)  # type: ignore[arg-type]
 
 
 class Config(Strict):
@@ -42,7 +42,7 @@ class Config(Strict):
     seeds: Folder = "seeds"
     templates: Folder = "templates"
     output: Folder = "build"
-    formats: list[Format] = Field(default_factory=lambda: ["pdf"], min_length=1)
+    formats: list[Format] = Field(default_factory=lambda: ["pdf"], min_length=1)  # type: ignore[arg-type]
     filename: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9{}_.-]{1,120}$")] = (
         "briefing-{date}-v{version}"
     )

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .content import Content
-from .models import Figure, FrontMatter, Point, Quote, SourceInfo
+from .models import ChartRequest, Figure, FrontMatter, Point, Quote, SourceInfo
 from .provenance import Discrepancy, Report
 
 
@@ -47,7 +47,7 @@ class ChartData:
     title: str
     caption: str
     unit: str
-    points: list[tuple[str, float, str, str]]  # period, value in unit, source id, status
+    points: list[tuple[str, float, str, str]]  # period, value in the chart unit, source id, status
     source_line: str
     alt: str
 
@@ -93,7 +93,9 @@ def build_document(content: Content, report: Report) -> Document:
     citations: dict[str, list[Citation]] = defaultdict(list)
     takeaways = []
     for i, takeaway in enumerate(content.front.takeaways, start=1):
-        takeaways.append((takeaway.text, [(appendix_anchor(s), labels[s]) for s in takeaway.sources]))
+        takeaways.append(
+            (takeaway.text, [(appendix_anchor(s), labels[s]) for s in takeaway.sources])
+        )
         for sid in takeaway.sources:
             citations[sid].append(Citation(f"takeaway-{i}", f"Key takeaway {i}"))
     for section in sections:
@@ -105,7 +107,8 @@ def build_document(content: Content, report: Report) -> Document:
         ):
             for entry in items:
                 item = entry[1]
-                name = getattr(item, "label", None) or getattr(item, "title", None) or item.speaker
+                name = getattr(item, "label", None) or getattr(item, "title", None)
+                name = name or getattr(item, "speaker", "")
                 citations[section.source_id].append(Citation(entry[0], f"{kind}: {name}"))
     return Document(
         front=content.front,
@@ -174,10 +177,10 @@ def _comparison(content: Content, report: Report) -> list[ComparisonRow]:
     return rows
 
 
-def _chart(request: object, content: Content, labels: dict[str, str]) -> ChartData:
+def _chart(request: ChartRequest, content: Content, labels: dict[str, str]) -> ChartData:
     from .provenance import split_unit
 
-    metric = request.metric  # type: ignore[attr-defined]
+    metric = request.metric
     figures = [
         (sid, f) for sid, s in content.sources.items() for f in s.figures if f.metric == metric
     ]
@@ -185,18 +188,19 @@ def _chart(request: object, content: Content, labels: dict[str, str]) -> ChartDa
     units = [f.unit for _, f in figures]
     unit = max(set(units), key=units.count)
     scale, _ = split_unit(unit)
-    points = sorted(
-        (f.period, float(f.value * split_unit(f.unit)[0] / scale), sid, f.status)
+    points: list[tuple[str, float, str, str]] = sorted(
+        (f.period, float(f.value * split_unit(f.unit)[0] / scale), sid, str(f.status))
         for sid, f in figures
     )
     used = sorted({labels[sid] for _, _, sid, _ in points})
-    alt = f"{request.title}. " + "; ".join(  # type: ignore[attr-defined]
-        f"{period}: {value:g} {unit} ({labels[sid]}, {status})" for period, value, sid, status in points
+    alt = f"{request.title}. " + "; ".join(
+        f"{period}: {value:g} {unit} ({labels[sid]}, {status})"
+        for period, value, sid, status in points
     )
     return ChartData(
-        id=request.id,  # type: ignore[attr-defined]
-        title=request.title,  # type: ignore[attr-defined]
-        caption=request.caption,  # type: ignore[attr-defined]
+        id=request.id,
+        title=request.title,
+        caption=request.caption,
         unit=unit,
         points=points,
         source_line="Sources: " + "; ".join(used),

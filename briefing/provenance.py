@@ -233,7 +233,7 @@ def numbers_in(text: str) -> set[Decimal]:
     found = {Decimal(m.replace(",", "")) for m in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in NUMBER_WORDS:
-            found.add(Decimal(NUMBER_WORDS[word]))
+            found.add(Decimal(str(NUMBER_WORDS[word])))
     return found
 
 

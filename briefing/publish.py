@@ -17,13 +17,13 @@ def publish(outputs: dict[Path, bytes]) -> list[Path]:
             target.parent.mkdir(parents=True, exist_ok=True)
             if target.is_symlink():
                 raise PublishError(f"{target} is a symbolic link; refusing to write through it")
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((Path(tmp), target))
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            staged.append((Path(tmp_name), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, 0o644)
+            os.chmod(tmp_name, 0o644)
     except OSError as exc:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)

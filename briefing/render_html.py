@@ -45,15 +45,23 @@ def number(value: Decimal) -> str:
 
 
 def bound_text(figure: Figure) -> str:
-    return {"exact": "", "about": "about ", "nearly": "nearly ", "more-than": "> ", "less-than": "< "}[
-        figure.bound
-    ]
+    return {
+        "exact": "",
+        "about": "about ",
+        "nearly": "nearly ",
+        "more-than": "> ",
+        "less-than": "< ",
+    }[figure.bound]
 
 
 def template_dirs(project_templates: Path | None) -> list[Path]:
     """A project's own templates shadow the packaged defaults, file by file."""
     dirs = [packaged_templates()]
-    if project_templates and project_templates.is_dir() and project_templates.resolve() != dirs[0].resolve():
+    if (
+        project_templates
+        and project_templates.is_dir()
+        and project_templates.resolve() != dirs[0].resolve()
+    ):
         dirs.insert(0, project_templates)
     return dirs
 
@@ -97,4 +105,6 @@ def _css_string(text: str) -> str:
 def _chart(chart: ChartData, charts: dict[str, bytes]) -> RenderedChart:
     svg = charts[chart.id].decode("utf-8")
     svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined
-    return RenderedChart(chart.id, chart.title, chart.caption, chart.source_line, chart.alt, Markup(svg))
+    return RenderedChart(
+        chart.id, chart.title, chart.caption, chart.source_line, chart.alt, Markup(svg)
+    )

@@ -31,8 +31,15 @@ def _mime(path: Path) -> str:
             ".svg": "image/svg+xml"}.get(path.suffix, "application/octet-stream")  # fmt: skip
 
 
-def render_pdf(html: str, dirs: list[Path], *, title: str, created: dt.date, pdf_a: bool = False,
-               attachments: list[tuple[str, bytes]] | None = None) -> tuple[bytes, int]:
+def render_pdf(
+    html: str,
+    dirs: list[Path],
+    *,
+    title: str,
+    created: dt.date,
+    pdf_a: bool = False,
+    attachments: list[tuple[str, bytes]] | None = None,
+) -> tuple[bytes, int]:
     """The PDF's bytes and its page count."""
     import logging
 
@@ -40,15 +47,23 @@ def render_pdf(html: str, dirs: list[Path], *, title: str, created: dt.date, pdf
 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     try:
-        document = HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(dirs)).render()
-        stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        document = HTML(
+            string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(dirs)
+        ).render()
+        stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"
+        )
         document.metadata.created = stamp
         document.metadata.modified = stamp
         document.metadata.title = title
-        options: dict[str, Any] = {"pdf_variant": "pdf/a-3b" if pdf_a else "pdf/ua-1", "uncompressed_pdf": False}
+        options: dict[str, Any] = {
+            "pdf_variant": "pdf/a-3b" if pdf_a else "pdf/ua-1",
+            "uncompressed_pdf": False,
+        }
         if attachments:
             options["attachments"] = [
-                Attachment(string=data, name=name) for name, data in attachments  # type: ignore[call-arg]
+                Attachment(string=data, name=name)
+                for name, data in attachments
             ]
         data = document.write_pdf(**options)
     except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line

@@ -1,0 +1,455 @@
+"""Every way a content file can be broken, and the exact file:line:column message `check` gives.
+
+Each case builds a tiny valid project in tmp_path (a front matter, one source `alpha` and its
+seed), swaps one file for a fixture from tests/cases/ (or for bytes written by the test), and runs
+`briefing check` in-process. The error output must be exactly the expected lines followed by the
+error count: no traceback, no extra noise.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from briefing.cli import app
+from briefing.config import find_project
+from briefing.content import load_content
+
+CASES = Path(__file__).parent / "cases"
+FRONT = "front-matter.yaml"
+ALPHA = "alpha.yaml"
+
+FRONT_MATTER = """\
+title: Examplestan's AI industry
+date: 2026-03-04
+organisation: Test Unit
+version: "1.0"
+marking: TLP:CLEAR
+takeaways:
+  - text: The core AI industry passed 1.2 trillion yuan in 2025.
+    sources:
+      - alpha
+executive_summary: One source reports the size of Examplestan's core AI industry.
+"""
+
+ALPHA_SOURCE = """\
+source:
+  seed: alpha.txt
+  title: Examplestan's AI industry passes 1.2 trillion yuan
+  publisher: Alpha Daily
+  published: 2026-03-03
+  type: news report
+summary: A short news report on the size of Examplestan's core AI industry.
+figures:
+  - id: core-ai-industry-2025
+    label: Core AI industry size
+    metric: core-ai-industry-size
+    value: 1.2
+    unit: trillion yuan
+    period: "2025"
+    bound: more-than
+    excerpt: The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025
+quotes:
+  - id: lin-open-models
+    text: Open models are the way forward
+    speaker: Lin Wei
+    role: director
+    excerpt: '"Open models are the way forward," said Dr Lin Wei'
+challenges:
+  - id: chip-supply
+    title: Chip supply
+    detail: Chips are scarce.
+    excerpt: Chip supply remains the main constraint on growth.
+"""
+
+ALPHA_SEED = """\
+Alpha Daily, 3 March 2026
+
+The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025, officials said.
+"Open models are the way forward," said Dr Lin Wei, director of the Example Institute.
+Chip supply remains the main constraint on growth.
+"""
+
+NUMBER = "expected a plain number such as 1.2 or 1882 (no units or commas)"
+FRONT_FIELDS = (
+    "title, subtitle, short_title, date, organisation, author, version, marking, language, "
+    "keywords, takeaways, executive_summary, reconciliations, charts"
+)
+MARKINGS = "TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED"
+
+
+def make_project(root: Path) -> Path:
+    """A tiny project that passes `briefing check --strict`."""
+    (root / "content").mkdir()
+    (root / "seeds").mkdir()
+    (root / "content" / FRONT).write_text(FRONT_MATTER, encoding="utf-8")
+    (root / "content" / ALPHA).write_text(ALPHA_SOURCE, encoding="utf-8")
+    (root / "seeds" / "alpha.txt").write_text(ALPHA_SEED, encoding="utf-8")
+    return root
+
+
+def check(root: Path, *args: str):
+    result = CliRunner().invoke(app, ["check", "--project", str(root), *args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def assert_errors(result, expected: list[str]) -> None:
+    """stderr is exactly the expected problems (in order) and the error count, exit code 1."""
+    count = f"{len(expected)} error{'s' if len(expected) != 1 else ''}; nothing was built."
+    assert result.stderr.splitlines() == [*expected, count]
+    assert result.exit_code == 1
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def test_base_project_is_clean(project: Path) -> None:
+    result = check(project, "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "1 sources, 3 excerpts proven" in result.stdout
+
+
+# case file in tests/cases/ -> the content file it replaces -> the exact lines on stderr
+FIXTURE_CASES = [
+    # what YAML can do beyond plain data is refused
+    (
+        "duplicate_key",
+        ALPHA,
+        [
+            "content/alpha.yaml:5:3: source: duplicate key 'title' (first defined at line 3); keep one"
+        ],
+    ),
+    (
+        "alias",
+        ALPHA,
+        ["content/alpha.yaml:21:11: aliases (*name) are not allowed; write the value out"],
+    ),
+    (
+        "anchor",
+        ALPHA,
+        ["content/alpha.yaml:20:14: anchors (&name) are not allowed; write the value out"],
+    ),
+    (
+        "alias_bomb",
+        ALPHA,
+        ["content/alpha.yaml:7:10: anchors (&name) are not allowed; write the value out"],
+    ),
+    (
+        "python_tag",
+        ALPHA,
+        [
+            "content/alpha.yaml:13:11: tags (tag:yaml.org,2002:python/object/apply:os.system) "
+            "are not allowed; content is plain text"
+        ],
+    ),
+    (
+        "multiple_documents",
+        FRONT,
+        [
+            "content/front-matter.yaml:11:1: a content file holds one YAML document; "
+            "remove the extra '---' document"
+        ],
+    ),
+    (
+        "tab_indent",
+        ALPHA,
+        ["content/alpha.yaml:26:1: tab characters cannot indent YAML; indent with spaces"],
+    ),
+    (
+        "deep_nesting",
+        ALPHA,
+        # the file, `source` and `notes` are levels 1-3: level 25 is the 23rd bracket, column 32
+        ["content/alpha.yaml:7:32: nesting deeper than 24 levels is not allowed"],
+    ),
+    # characters no later stage can carry
+    (
+        "escaped_control_char",
+        ALPHA,
+        [
+            "content/alpha.yaml:26:13: challenges[0].detail: text holds the control character "
+            "U+0007; remove it"
+        ],
+    ),
+    (
+        "lone_surrogate",
+        ALPHA,
+        [
+            "content/alpha.yaml:26:13: challenges[0].detail: text holds a lone surrogate U+D800; "
+            "remove it"
+        ],
+    ),
+    # files with nothing usable in them
+    (
+        "empty_file",
+        FRONT,
+        ["content/front-matter.yaml:1:1: file is empty; expected a mapping of fields"],
+    ),
+    (
+        "comment_only",
+        FRONT,
+        ["content/front-matter.yaml:1:1: file is empty; expected a mapping of fields"],
+    ),
+    (
+        "null_document",
+        FRONT,
+        [
+            "content/front-matter.yaml:1:1: expected a mapping of fields at the top of the file, "
+            "got an empty value"
+        ],
+    ),
+    (
+        "top_level_list",
+        FRONT,
+        [
+            "content/front-matter.yaml:1:1: expected a mapping of fields at the top of the file, "
+            "got a list"
+        ],
+    ),
+    # the wrong shape or type for a field
+    (
+        "string_for_list",
+        ALPHA,
+        ["content/alpha.yaml:4:12: source.authors: expected a list, got text"],
+    ),
+    (
+        "mapping_for_list",
+        FRONT,
+        ["content/front-matter.yaml:7:3: takeaways: expected a list, got a mapping of fields"],
+    ),
+    (
+        "null_required",
+        FRONT,
+        ["content/front-matter.yaml:1:7: title: expected text, got an empty value"],
+    ),
+    (
+        "null_date",
+        FRONT,
+        [
+            "content/front-matter.yaml:2:7: date: expected a date written YYYY-MM-DD, "
+            "got an empty value"
+        ],
+    ),
+    (
+        "misspelled_key",
+        ALPHA,
+        [
+            "content/alpha.yaml:9:5: figures[0].value: required field is missing",
+            "content/alpha.yaml:12:5: figures[0].valeu: unknown field 'valeu'; "
+            "did you mean 'value'?",
+        ],
+    ),
+    (
+        "bad_date",
+        FRONT,
+        [
+            "content/front-matter.yaml:2:7: date: expected a date written YYYY-MM-DD, "
+            "got '2026-02-30'"
+        ],
+    ),
+    (
+        "bad_number",
+        ALPHA,
+        [f"content/alpha.yaml:12:12: figures[0].value: {NUMBER}, got '1,2'"],
+    ),
+    (
+        "not_a_number",
+        ALPHA,
+        [f"content/alpha.yaml:12:12: figures[0].value: {NUMBER}, got 'nan'"],
+    ),
+    (
+        "bad_slug",
+        ALPHA,
+        [
+            "content/alpha.yaml:24:9: challenges[0].id: expected an id of lowercase letters, "
+            "digits and single hyphens, got 'Chip_Supply'"
+        ],
+    ),
+    # checks across files
+    (
+        "unknown_marking",
+        FRONT,
+        [f"content/front-matter.yaml:5:10: marking: expected one of {MARKINGS}, got 'SECRET'"],
+    ),
+    (
+        "unknown_source",
+        FRONT,
+        [
+            "content/front-matter.yaml:10:9: takeaways[0].sources[1]: no source with id 'ghost'; "
+            "known sources: alpha"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "target", "expected"), FIXTURE_CASES, ids=[c[0] for c in FIXTURE_CASES]
+)
+def test_fixture_case(project: Path, case: str, target: str, expected: list[str]) -> None:
+    shutil.copyfile(CASES / f"{case}.yaml", project / "content" / target)
+    assert_errors(check(project), expected)
+
+
+def test_every_fixture_is_used() -> None:
+    used = {case for case, _, _ in FIXTURE_CASES} | {"yaml11_surprises"}
+    assert {p.stem for p in CASES.glob("*.yaml")} == used
+
+
+def _replace(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+# bytes the test writes itself: encodings, raw control characters, size
+BYTE_CASES = [
+    (
+        "utf8_bom",
+        FRONT,
+        b"\xef\xbb\xbf" + FRONT_MATTER.encode(),
+        "content/front-matter.yaml:1:1: file starts with a byte-order mark; "
+        "save it as UTF-8 without BOM",
+    ),
+    (
+        "utf16_bom",
+        FRONT,
+        FRONT_MATTER.encode("utf-16"),
+        "content/front-matter.yaml:1:1: file starts with a byte-order mark; "
+        "save it as UTF-8 without BOM",
+    ),
+    (
+        "latin1",
+        FRONT,
+        _replace(FRONT_MATTER, "Test Unit", "Unité d'analyse").encode("latin-1"),
+        "content/front-matter.yaml:3:19: byte 0xE9 is not UTF-8; save the file as UTF-8",
+    ),
+    (
+        "encoded_surrogate",
+        FRONT,
+        _replace(FRONT_MATTER, "Test Unit", "Test \ud800Unit").encode("utf-8", "surrogatepass"),
+        "content/front-matter.yaml:3:20: byte 0xED is not UTF-8; save the file as UTF-8",
+    ),
+    (
+        "raw_control_char",
+        FRONT,
+        _replace(FRONT_MATTER, "Test Unit", "Test\x07Unit").encode(),
+        "content/front-matter.yaml:3:19: the file holds the control character U+0007; remove it",
+    ),
+    (
+        "raw_delete_char",
+        ALPHA,
+        _replace(ALPHA_SOURCE, "Chips are scarce.", "Chips are\x7f scarce.").encode(),
+        "content/alpha.yaml:26:22: the file holds the control character U+007F; remove it",
+    ),
+    (
+        "raw_noncharacter",
+        ALPHA,
+        _replace(ALPHA_SOURCE, "Chips are scarce.", "Chips are\ufffe scarce.").encode(),
+        "content/alpha.yaml:26:22: the file holds the control character U+FFFE; remove it",
+    ),
+    (
+        "over_one_mib",
+        ALPHA,
+        (ALPHA_SOURCE + "# " + "x" * (1024 * 1024) + "\n").encode(),
+        f"content/alpha.yaml:1:1: file is {len(ALPHA_SOURCE) + 3 + 1024 * 1024:,} bytes; "
+        "content files are limited to 1,048,576",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "target", "data", "expected"), BYTE_CASES, ids=[c[0] for c in BYTE_CASES]
+)
+def test_byte_case(project: Path, case: str, target: str, data: bytes, expected: str) -> None:
+    (project / "content" / target).write_bytes(data)
+    assert_errors(check(project), [expected])
+
+
+def test_exactly_one_mib_is_accepted(project: Path) -> None:
+    padding = 1024 * 1024 - len(ALPHA_SOURCE.encode()) - 3
+    (project / "content" / ALPHA).write_text(ALPHA_SOURCE + "# " + "x" * padding + "\n")
+    assert (project / "content" / ALPHA).stat().st_size == 1024 * 1024
+    assert check(project, "--strict").exit_code == 0
+
+
+def test_windows_line_endings_are_accepted(project: Path) -> None:
+    for name, text in ((FRONT, FRONT_MATTER), (ALPHA, ALPHA_SOURCE)):
+        (project / "content" / name).write_bytes(text.replace("\n", "\r\n").encode())
+    result = check(project, "--strict")
+    assert result.exit_code == 0, result.output
+
+
+def test_yaml_11_surprises_stay_text(project: Path) -> None:
+    """`NO`, `0012`, `12:30`, `1.10`, `yes`, `0x1F` … reach the model exactly as typed."""
+    shutil.copyfile(CASES / "yaml11_surprises.yaml", project / "content" / FRONT)
+    result = check(project, "--strict")
+    assert result.exit_code == 0, result.output
+    front = load_content(find_project(project)).front
+    assert front.title == "NO"
+    assert front.version == "1.10"
+    assert front.subtitle == "null"  # quoted: the text "null", not YAML's null
+    assert front.short_title is None  # plain ~ is YAML's null: the field is left empty
+    assert front.keywords == ["yes", "Off", "0012", "12:30", "1.10", "0x1F", "1e3", "2026-03-04"]
+
+
+def test_errors_from_several_files_are_collected_in_one_run(project: Path) -> None:
+    content = project / "content"
+    shutil.copyfile(CASES / "null_required.yaml", content / FRONT)
+    shutil.copyfile(CASES / "bad_number.yaml", content / ALPHA)
+    shutil.copyfile(CASES / "tab_indent.yaml", content / "beta.yaml")
+    shutil.copyfile(CASES / "misspelled_key.yaml", content / "gamma.yaml")
+    (content / "Bad_Name.yaml").write_text(ALPHA_SOURCE, encoding="utf-8")
+    result = check(project)
+    assert_errors(
+        result,
+        [
+            "content/Bad_Name.yaml: file name must be the source id: lowercase letters, digits "
+            "and single hyphens, ending in .yaml (got 'Bad_Name.yaml')",
+            f"content/alpha.yaml:12:12: figures[0].value: {NUMBER}, got '1,2'",
+            "content/beta.yaml:26:1: tab characters cannot indent YAML; indent with spaces",
+            "content/front-matter.yaml:1:7: title: expected text, got an empty value",
+            "content/gamma.yaml:9:5: figures[0].value: required field is missing",
+            "content/gamma.yaml:12:5: figures[0].valeu: unknown field 'valeu'; "
+            "did you mean 'value'?",
+        ],
+    )
+    assert result.stdout == ""
+
+
+def test_missing_front_matter(project: Path) -> None:
+    (project / "content" / FRONT).unlink()
+    assert_errors(
+        check(project),
+        [
+            "content/front-matter.yaml: the briefing's front matter file is missing "
+            "(title, date, marking, takeaways …)"
+        ],
+    )
+
+
+def test_unknown_top_level_field_lists_the_allowed_ones(project: Path) -> None:
+    (project / "content" / FRONT).write_text(FRONT_MATTER + "zzz: 1\n", encoding="utf-8")
+    assert_errors(
+        check(project),
+        [
+            "content/front-matter.yaml:11:1: zzz: unknown field 'zzz'; "
+            f"expected one of: {FRONT_FIELDS}"
+        ],
+    )
+
+
+def test_no_content_folder_is_a_usage_error(tmp_path: Path) -> None:
+    result = check(tmp_path)
+    assert result.exit_code == 2
+    assert re.fullmatch(
+        r"error: content: no content folder here; run briefing in a project folder "
+        r"\(one with content/ and seeds/\) or pass --project\n",
+        result.stderr,
+    )
