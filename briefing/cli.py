@@ -157,5 +157,26 @@ def build_command(
     out.info(f"built {len(built)} file{'s' * (len(built) != 1)} in {elapsed:.1f} s")
 
 
+@app.command()
+def new(
+    seed: Annotated[Path, typer.Argument(help="The seed file, in seeds/.")],
+    project: ProjectOption = Path("."),
+) -> None:
+    """Scaffold content/<id>.yaml for a new seed, with its title, date and URL where stated.
+
+    Refuses to overwrite an existing file.
+
+    Example: briefing new seeds/005_report.txt
+    """
+    from .config import find_project
+    from .scaffold import scaffold
+
+    try:
+        target = scaffold(find_project(project), seed)
+    except BriefingError as error:
+        raise _fail(error) from None
+    typer.echo(f"wrote {target}; fill it in, then run: briefing check")
+
+
 def main() -> None:
     app()

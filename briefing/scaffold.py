@@ -1,0 +1,114 @@
+"""`briefing new`: a content file for a new seed, with what the seed's text states filled in."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .config import Project
+from .errors import UsageError
+
+_URL = re.compile(r"https?://[^\s\"'<>]+")
+_DATE = re.compile(r"\b(20\d\d|19\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+
+
+def source_id_for(seed: Path) -> str:
+    """A slug from the seed's file name: '004_e06f.txt' -> '004-e06f'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", seed.stem.lower()).strip("-")
+    return slug[:64].strip("-") or "source"
+
+
+def guess_metadata(text: str) -> dict[str, str]:
+    """Title, date and URL where the text states them plainly."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    found: dict[str, str] = {}
+    url = _URL.search(text[:3000])
+    if url:
+        found["url"] = url.group(0).rstrip(".,;)")
+    date = _DATE.search(text[:3000])
+    if date:
+        found["published"] = date.group(0)
+    for line in lines[:15]:
+        bare = _URL.sub("", _DATE.sub("", line)).replace("date", "").strip(" -|:")
+        if 15 <= len(bare) <= 200 and not bare.lower().startswith(("author", "skip to", "writers")):
+            found["title"] = bare
+            break
+    return found
+
+
+def _quoted(value: str) -> str:
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
+
+
+def scaffold(project: Project, seed: Path) -> Path:
+    seed = seed if seed.is_absolute() else (project.root / seed)
+    if not seed.is_file():
+        raise UsageError(f"{project.shown(seed)}: no such seed file")
+    if seed.resolve().parent != project.seeds_dir.resolve():
+        raise UsageError(
+            f"{project.shown(seed)}: seeds live in {project.config.seeds}/; copy it there first"
+        )
+    target = project.content_dir / f"{source_id_for(seed)}.yaml"
+    if target.exists():
+        raise UsageError(
+            f"{project.shown(target)} already exists; edit it, or delete it to start again"
+        )
+    try:
+        text = seed.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{project.shown(seed)}: not UTF-8 text; convert it first") from None
+    meta = guess_metadata(text)
+    body = TEMPLATE.format(
+        seed=seed.name,
+        title=_quoted(meta.get("title", "TITLE OF THE SOURCE")),
+        published=meta.get("published", "null  # YYYY-MM-DD, if the text gives it"),
+        url=_quoted(meta["url"])
+        if "url" in meta
+        else "null  # http(s) address, if the text gives it",
+    )
+    target.write_text(body, encoding="utf-8")
+    return target
+
+
+TEMPLATE = """\
+# yaml-language-server: $schema=../schema/content.schema.json
+# One summary of one seed. Every item carries `excerpt`: the seed's exact words that support it.
+# `briefing check` proves each excerpt against the seed and reports file:line problems.
+source:
+  seed: {seed}
+  title: {title}
+  publisher: null          # as the text states it
+  authors: []              # as the text states them
+  published: {published}
+  url: {url}
+  language: en             # the seed's language; original_language: zh for a translation
+  type: news report        # news report, analysis, op-ed, research report …
+  completeness: complete   # or partial, when the text stops before the original does
+  relations: []            # - {{kind: same-original, source: <other id>, note: …}}
+  notes: []                # what you found about the text: scrape noise, glued articles, cuts
+summary: >
+  Two to four sentences in your own words: what the source says, and nothing else.
+figures: []
+# - id: a-slug
+#   label: What is measured
+#   metric: shared-metric-key    # the same key in every source that gives this quantity
+#   value: 1.2
+#   unit: trillion yuan
+#   period: "2025"
+#   status: actual               # actual | estimate | forecast | target
+#   bound: exact                 # exact | about | nearly | more-than | less-than
+#   excerpt: the seed's words that state the value
+quotes: []
+# - id: a-slug
+#   text: the speaker's words, verbatim
+#   speaker: Name
+#   role: Role as the text gives it
+#   excerpt: the seed's sentence holding the quote
+challenges: []
+# - id: a-slug
+#   title: A scannable title line
+#   detail: One or two sentences in your own words.
+#   excerpt: the seed's words
+recommendations: []
+"""

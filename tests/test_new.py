@@ -1,0 +1,51 @@
+"""`briefing new` scaffolds a content file that validates, and never overwrites one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from typer.testing import CliRunner
+
+from briefing.cli import app
+
+SEED = """date 2026-01-05 https://example.org/news/ai-compute-2026
+
+Provinces race to build computing clusters for AI
+
+Officials said 12 new clusters opened in 2025.
+"""
+
+
+def test_new_scaffolds_metadata_and_refuses_to_overwrite(project: Path) -> None:
+    seed = project / "seeds" / "005_compute.txt"
+    seed.write_text(SEED, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["new", "seeds/005_compute.txt", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    target = project / "content" / "005-compute.yaml"
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/content.schema.json")
+    data = yaml.safe_load(text)
+    assert data["source"]["title"] == "Provinces race to build computing clusters for AI"
+    assert data["source"]["url"] == "https://example.org/news/ai-compute-2026"
+    assert str(data["source"]["published"]) == "2026-01-05"
+    assert data["figures"] == [] and data["quotes"] == []
+
+    again = runner.invoke(app, ["new", "seeds/005_compute.txt", "--project", str(project)])
+    assert again.exit_code == 2
+    assert "content/005-compute.yaml already exists" in again.output
+    assert target.read_text(encoding="utf-8") == text
+
+    check = runner.invoke(app, ["check", "--project", str(project)])
+    assert "Traceback" not in check.output
+    assert (
+        "content/005-compute.yaml:5:3: warning: no key takeaway cites this source" in check.output
+    )
+    assert check.exit_code == 0
+
+
+def test_new_refuses_a_missing_seed(project: Path) -> None:
+    result = CliRunner().invoke(app, ["new", "seeds/nope.txt", "--project", str(project)])
+    assert result.exit_code == 2
+    assert "error: seeds/nope.txt: no such seed file" in result.output
