@@ -17,10 +17,13 @@ from .document import Document, build_document
 from .errors import ContentError
 from .provenance import check_provenance
 from .publish import publish
+from .render_html import template_dirs
 
 
 @dataclass(frozen=True)
 class Built:
+    """One written file, for the summary line."""
+
     path: Path
     format: str
     size: int
@@ -48,19 +51,27 @@ def build(
     *,
     strict: bool = False,
     progress: Callable[[str], None] = lambda _: None,
+    warn: Callable[[str], None] = lambda _: None,
 ) -> list[Built]:
     project = find_project(root)
     progress("checking content")
     content = load_content(project)
     report = check_provenance(project, content)
+    if "pdf" in formats:
+        from .glyphs import font_coverage, missing_glyphs
+
+        font_dirs = [d / "fonts" for d in template_dirs(project.templates_dir)]
+        covered = font_coverage(font_dirs, project.output_dir / ".cache")
+        files = [content.front_file, *content.files.values()]
+        report.problems += missing_glyphs(files, covered)
     failing = report.errors + (report.warnings if strict else [])
     if failing:
         raise ContentError(failing)
+    for problem in report.warnings:
+        warn(str(problem))
     doc = build_document(content, report)
     outputs: dict[Path, bytes] = {}
     pages: dict[Path, int | None] = {}
-    from .render_html import template_dirs
-
     dirs = template_dirs(project.templates_dir)
     cache = project.output_dir / ".cache" / "charts"
     if "pdf" in formats or "html" in formats:

@@ -147,7 +147,7 @@ def build_command(
             formats = [format]
         else:
             raise UsageError(f"--format must be pdf, docx, html or all, not {format!r}")
-        built = build(project, formats, strict=strict, progress=lambda stage: out.detail(stage))
+        built = build(project, formats, strict=strict, progress=out.detail, warn=out.problem)
     except BriefingError as error:
         raise _fail(error) from None
     elapsed = time.perf_counter() - started
