@@ -62,8 +62,7 @@ def render_pdf(
         }
         if attachments:
             options["attachments"] = [
-                Attachment(string=data, name=name)
-                for name, data in attachments
+                Attachment(string=data, name=name) for name, data in attachments
             ]
         data = document.write_pdf(**options)
     except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
