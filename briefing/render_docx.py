@@ -1,0 +1,542 @@
+"""Document model -> DOCX through python-docx, styled only by the reference document's styles.
+
+The result is finished when opened: the contents are hyperlinks to bookmarks with PAGEREF page
+numbers, header and footer carry the marking and "Page X of Y", citations link to the appendix,
+table header rows repeat, and Word refreshes the fields on open (w:updateFields). Rebuilds are
+byte-identical: fixed core-property dates, no random ids, and the zip re-packed with fixed
+timestamps in a stable order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .document import ChartData, ComparisonRow, Document, Section
+from .models import Figure
+from .render_html import bound_text, number
+
+REFERENCE_NAME = "reference.docx"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+TEXT_WIDTH_CM = 16.0
+STYLE_NAMES = (
+    "Normal",
+    "Title",
+    "Subtitle",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "Quote",
+    "Intense Quote",
+    "List Bullet",
+    "List Number",
+    "Caption",
+    "Header",
+    "Footer",
+    "Source Meta",
+    "Quote Original",
+    "Quote Attribution",
+    "Cover Meta",
+    "Citation",
+    "Cited By",
+    "Figure Image",
+    "Table Text",
+    "TOC 1",
+)
+CHAR_STYLE_NAMES = ("Hyperlink", "Strong", "Emphasis", "Subtle Emphasis", "Intense Emphasis")
+TABLE_STYLE = "Light Grid Accent 1"
+# Elements of w:settings that must follow w:updateFields (ECMA-376 CT_Settings order).
+AFTER_UPDATE_FIELDS = (
+    "hdrShapeDefaults",
+    "footnotePr",
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
+
+
+def find_reference(dirs: list[Path]) -> Path:
+    for d in dirs:
+        candidate = d / REFERENCE_NAME
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(f"no {REFERENCE_NAME} in {', '.join(str(d) for d in dirs)}")
+
+
+def bookmark_name(anchor: str) -> str:
+    """An HTML anchor as a Word bookmark name: a letter first, [A-Za-z0-9_], at most 40 chars."""
+    name = "b_" + re.sub(r"[^A-Za-z0-9]", "_", anchor)
+    if len(name) > 40:
+        digest = hashlib.sha1(anchor.encode()).hexdigest()[:8]
+        name = f"{name[:31]}_{digest}"
+    return name
+
+
+def long_date(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def render_docx(
+    doc: Document, charts_png: dict[str, bytes], *, dirs: list[Path], created: dt.date
+) -> bytes:
+    writer = _Writer(find_reference(dirs))
+    writer.write(doc, charts_png)
+    writer.properties(doc, created)
+    return writer.save()
+
+
+class _Writer:
+    def __init__(self, reference: Path) -> None:
+        import docx
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.docx: Any = docx.Document(str(reference))
+        self.body: Any = self.docx.element.body
+        for child in list(self.body):
+            if child.tag != qn("w:sectPr"):
+                self.body.remove(child)
+        styles = self.docx.styles
+        # Style objects looked up by name once: python-docx's lookup by name is a linear scan.
+        self.style: dict[str, str] = {n: styles[n].style_id for n in STYLE_NAMES}
+        self.char: dict[str, str] = {n: styles[n].style_id for n in CHAR_STYLE_NAMES}
+        self.table_style: Any = styles[TABLE_STYLE]
+        self.next_bookmark = 0
+        self.figure_count = 0
+
+    # -- low-level building blocks -------------------------------------------------------------
+
+    def el(self, tag: str, **attrs: str) -> Any:
+        from docx.oxml import OxmlElement
+
+        return OxmlElement(tag, {self.qn(k.replace("_", ":", 1)): v for k, v in attrs.items()})
+
+    def para(self, style: str, text: str = "", container: Any = None) -> Any:
+        p = (container or self.docx).add_paragraph()
+        p._p.style = self.style[style]
+        if text:
+            p.add_run(text)
+        return p
+
+    def run(self, p: Any, text: str, char: str | None = None) -> Any:
+        r = p.add_run(text)
+        if char:
+            r._r.style = self.char[char]
+        return r
+
+    def _run_el(self, text: str, char: str | None) -> Any:
+        r = self.el("w:r")
+        if char:
+            rpr = self.el("w:rPr")
+            rpr.append(self.el("w:rStyle", w_val=self.char[char]))
+            r.append(rpr)
+        t = self.el("w:t")
+        t.text = text
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        r.append(t)
+        return r
+
+    def link(self, p: Any, text: str, anchor: str) -> Any:
+        """An internal hyperlink to the bookmark of an HTML anchor."""
+        h = self.el("w:hyperlink", w_anchor=bookmark_name(anchor), w_history="1")
+        h.append(self._run_el(text, "Hyperlink"))
+        p._p.append(h)
+        return h
+
+    def url(self, p: Any, address: str) -> None:
+        from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        rid = p.part.relate_to(address, RT.HYPERLINK, is_external=True)
+        h = self.el("w:hyperlink", r_id=rid, w_history="1")
+        h.append(self._run_el(address, "Hyperlink"))
+        p._p.append(h)
+
+    def bookmark(self, p: Any, anchor: str) -> None:
+        """Wrap the paragraph's content in a bookmark named after the anchor."""
+        ident = str(self.next_bookmark)
+        self.next_bookmark += 1
+        start = self.el("w:bookmarkStart", w_id=ident, w_name=bookmark_name(anchor))
+        ppr = p._p.pPr
+        if ppr is not None:
+            ppr.addnext(start)
+        else:
+            p._p.insert(0, start)
+        p._p.append(self.el("w:bookmarkEnd", w_id=ident))
+
+    def field(self, parent: Any, instruction: str, placeholder: str) -> None:
+        """A complex field (begin, instruction, separate, cached result, end)."""
+        for kind, text in (("begin", None), ("instr", instruction), ("separate", None)):
+            r = self.el("w:r")
+            if kind == "instr":
+                t = self.el("w:instrText")
+                t.text = f" {text} "
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                r.append(t)
+            else:
+                r.append(self.el("w:fldChar", w_fldCharType=kind))
+            parent.append(r)
+        parent.append(self._run_el(placeholder, None))
+        end = self.el("w:r")
+        end.append(self.el("w:fldChar", w_fldCharType="end"))
+        parent.append(end)
+
+    def cite(self, p: Any, section_number: int, source_id: str) -> None:
+        p.add_run(" ")
+        self.link(p, f"[{section_number}]", f"ref-{source_id}")
+
+    def heading(self, level: int, text: str, anchor: str | None = None) -> Any:
+        p = self.para(f"Heading {level}", text)
+        if anchor:
+            self.bookmark(p, anchor)
+        return p
+
+    def table(self, headers: list[str], widths: list[float]) -> Any:
+        from docx.shared import Cm
+
+        t = self.docx.add_table(rows=1, cols=len(headers))
+        t.style = self.table_style
+        look = t._tbl.tblPr.find(self.qn("w:tblLook"))
+        if look is not None:
+            t._tbl.tblPr.remove(look)
+        t._tbl.tblPr.append(
+            self.el(
+                "w:tblLook",
+                w_val="0420",
+                w_firstRow="1",
+                w_lastRow="0",
+                w_firstColumn="0",
+                w_lastColumn="0",
+                w_noHBand="0",
+                w_noVBand="1",
+            )
+        )
+        total = sum(widths)
+        self.widths = [Cm(TEXT_WIDTH_CM * w / total) for w in widths]
+        for col, width in zip(t._tbl.tblGrid.gridCol_lst, self.widths, strict=True):
+            col.w = width
+        self.row_setup(t.rows[0], header=True)
+        for cell, text in zip(t.rows[0].cells, headers, strict=True):
+            cell.paragraphs[0]._p.style = self.style["Table Text"]
+            cell.paragraphs[0].add_run(text)
+        return t
+
+    def row_setup(self, row: Any, *, header: bool = False) -> list[Any]:
+        trpr = row._tr.get_or_add_trPr()
+        trpr.append(self.el("w:cantSplit"))
+        if header:
+            trpr.append(self.el("w:tblHeader"))
+        cells = row.cells
+        for cell, width in zip(cells, self.widths, strict=True):
+            cell.width = width
+        return list(cells)
+
+    def add_row(self, t: Any) -> list[Any]:
+        cells = self.row_setup(t.add_row())
+        for cell in cells:
+            cell.paragraphs[0]._p.style = self.style["Table Text"]
+        return cells
+
+    # -- the document --------------------------------------------------------------------------
+
+    def write(self, doc: Document, charts_png: dict[str, bytes]) -> None:
+        self.page_furniture(doc.front.marking)
+        self.cover(doc)
+        self.heading(1, "Executive summary", "executive-summary")
+        for text in doc.executive_summary:
+            self.para("Normal", text)
+        self.contents(doc)
+        for section in doc.sections:
+            self.source(section)
+        self.across(doc, charts_png)
+        self.appendix(doc)
+
+    def page_furniture(self, marking: str) -> None:
+        section = self.docx.sections[0]
+        header = section.header.paragraphs[0]
+        header._p.style = self.style["Header"]
+        header.add_run(marking)
+        footer = section.footer.paragraphs[0]
+        footer._p.style = self.style["Footer"]
+        footer.add_run(f"{marking} · Page ")
+        self.field(footer._p, "PAGE", "1")
+        footer.add_run(" of ")
+        self.field(footer._p, "NUMPAGES", "1")
+
+    def cover(self, doc: Document) -> None:
+        front = doc.front
+        self.para("Intense Quote", front.marking)
+        self.para("Cover Meta", front.organisation)
+        self.para("Title", front.title)
+        if front.subtitle:
+            self.para("Subtitle", front.subtitle)
+        meta = [("Date", long_date(front.date)), ("Version", front.version)]
+        if front.author:
+            meta.append(("Author", front.author))
+        meta.append(("Sources", f"{len(doc.sections)} documents, listed in the appendix"))
+        for label, value in meta:
+            p = self.para("Cover Meta")
+            self.run(p, f"{label}: ", "Strong")
+            p.add_run(value)
+        self.heading(1, "Key takeaways", "takeaways")
+        for i, (text, cites) in enumerate(doc.takeaways, start=1):
+            p = self.para("List Number", text + " [")
+            for j, (anchor, label) in enumerate(cites):
+                if j:
+                    p.add_run("; ")
+                self.link(p, label, anchor)
+            p.add_run("]")
+            self.bookmark(p, f"takeaway-{i}")
+
+    def contents(self, doc: Document) -> None:
+        self.heading(1, "Contents", "contents")
+        entries = [("executive-summary", "Executive summary")]
+        entries += [(s.anchor, f"{s.number}. {s.info.title}") for s in doc.sections]
+        entries += [
+            ("across-sources", f"{len(doc.sections) + 1}. Across the sources"),
+            ("appendix", "Appendix: sources"),
+        ]
+        for anchor, title in entries:
+            p = self.para("TOC 1")
+            h = self.link(p, title, anchor)
+            h.append(self._run_el("\t", None))
+            self.field(h, f"PAGEREF {bookmark_name(anchor)} \\h", "#")
+
+    def source(self, s: Section) -> None:
+        info = s.info
+        self.heading(1, f"{s.number}. {info.title}", s.anchor)
+        parts = [info.type[:1].upper() + info.type[1:]]
+        if info.publisher:
+            parts.append(info.publisher)
+        if info.published:
+            parts.append(long_date(info.published))
+        p = self.para("Source Meta", " · ".join(parts))
+        if info.completeness == "partial":
+            p.add_run(" · ")
+            self.run(p, "partial text", "Strong")
+        p.add_run(" · ")
+        self.link(p, "full citation", f"ref-{s.source_id}")
+        for kind, title, anchor in s.relations:
+            p = self.para("Normal", f"Relation: {kind} ")
+            self.link(p, title, anchor)
+            p.add_run(".")
+        self.heading(2, "Summary")
+        for text in s.summary:
+            self.para("Normal", text)
+        if s.figures:
+            self.heading(2, "Key figures")
+            t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12])
+            for anchor, f, _line in s.figures:
+                cells = self.add_row(t)
+                first = cells[0].paragraphs[0]
+                first.add_run(f.label)
+                if f.note:
+                    first.add_run().add_break()
+                    self.run(first, f.note, "Subtle Emphasis")
+                self.bookmark(first, anchor)
+                cells[1].paragraphs[0].add_run(value_text(f))
+                cells[2].paragraphs[0].add_run(f.unit)
+                cells[3].paragraphs[0].add_run(f.period)
+                status = cells[4].paragraphs[0]
+                status.add_run(f.status)
+                self.cite(status, s.number, s.source_id)
+        if s.quotes:
+            self.heading(2, "In their words")
+            for anchor, q in s.quotes:
+                p = self.para("Quote", f"“{q.text}”")
+                self.bookmark(p, anchor)
+                if q.original:
+                    self.para("Quote Original", q.original)
+                who = ", ".join(x for x in (q.speaker, q.role, q.organisation) if x)
+                p = self.para("Quote Attribution", f"— {who}")
+                self.cite(p, s.number, s.source_id)
+        for title, points in (
+            ("Challenges", s.challenges),
+            ("Policy recommendations", s.recommendations),
+        ):
+            if not points:
+                continue
+            self.heading(2, title)
+            for anchor, point in points:
+                p = self.para("List Bullet")
+                self.run(p, f"{point.title}.", "Strong")
+                p.add_run(f" {point.detail}")
+                self.cite(p, s.number, s.source_id)
+                self.bookmark(p, anchor)
+        if info.notes:
+            self.heading(2, "About this source")
+            for note in info.notes:
+                self.para("List Bullet", note)
+
+    def across(self, doc: Document, charts_png: dict[str, bytes]) -> None:
+        self.heading(1, f"{len(doc.sections) + 1}. Across the sources", "across-sources")
+        self.para(
+            "Normal",
+            "Figures that two or more sources give for the same metric and period, side by "
+            "side. Where they disagree, the row is marked and the note beneath it explains why.",
+        )
+        if doc.comparison:
+            t = self.table(["Metric and period", "Source", "Reported", "Status"], [30, 36, 21, 13])
+            for row in doc.comparison:
+                self.comparison_row(t, row, doc)
+        for chart in doc.charts:
+            self.chart(chart, charts_png[chart.id])
+
+    def comparison_row(self, t: Any, row: ComparisonRow, doc: Document) -> None:
+        first_cell = None
+        for sid, f in row.cells.items():
+            cells = self.add_row(t)
+            if first_cell is None:
+                first_cell = cells[0]
+                p = first_cell.paragraphs[0]
+                if row.disagreements:
+                    self.run(p, "Disagreement: ", "Intense Emphasis")
+                self.run(p, row.label, "Strong")
+                p.add_run().add_break()
+                p.add_run(row.period)
+            else:
+                first_cell.merge(cells[0])
+            p = cells[1].paragraphs[0]
+            self.link(p, f"[{doc.numbers[sid]}]", f"ref-{sid}")
+            p.add_run(f" {doc.short_labels[sid]}")
+            cells[2].paragraphs[0].add_run(f"{value_text(f)} {f.unit}")
+            cells[3].paragraphs[0].add_run(f.status)
+        if row.disagreements:
+            cells = self.add_row(t)
+            merged = cells[0].merge(cells[-1])
+            p = merged.paragraphs[0]
+            self.run(p, "Why they differ: ", "Strong")
+            p.add_run(doc.explanations.get(row.metric, "Not yet explained by the editors."))
+
+    def chart(self, chart: ChartData, png: bytes) -> None:
+        from docx.shared import Cm
+
+        self.figure_count += 1
+        p = self.para("Figure Image")
+        p.add_run().add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
+        for pr in p._p.iter(self.qn("wp:docPr")):
+            pr.set("descr", chart.alt)
+            pr.set("title", chart.title)
+            pr.set("name", f"Chart {chart.id}")
+        self.bookmark(p, f"chart-{chart.id}")
+        caption = self.para("Caption")
+        self.run(caption, "Figure ", "Strong")
+        self.field(caption._p, "SEQ Figure \\* ARABIC", str(self.figure_count))
+        self.run(caption, f". {chart.title}.", "Strong")
+        caption.add_run(f" {chart.caption}")
+        self.para("Caption", f"{chart.source_line}.")
+
+    def appendix(self, doc: Document) -> None:
+        self.heading(1, "Appendix: sources", "appendix")
+        for s, cites in doc.appendix:
+            info = s.info
+            p = self.para("Citation", f"[{s.number}] ")
+            if info.authors:
+                p.add_run(", ".join(info.authors) + ". ")
+            self.run(p, info.title, "Emphasis")
+            text = ". "
+            if info.publisher:
+                text += f"{info.publisher}. "
+            if info.published:
+                text += f"{info.published.isoformat()}. "
+            text += f"{info.type[:1].upper()}{info.type[1:]}, language {info.language}"
+            if info.original_language:
+                text += f" (translated from {info.original_language}"
+                text += f" by {info.translator})" if info.translator else ")"
+            if info.completeness == "partial":
+                text += ", partial text"
+            p.add_run(text + ". ")
+            if info.url:
+                self.url(p, info.url)
+                p.add_run(". ")
+            p.add_run(f"Seed file: {info.seed}.")
+            for kind, title, anchor in s.relations:
+                p.add_run(f" {kind[:1].upper()}{kind[1:]}: ")
+                self.link(p, title, anchor)
+                p.add_run(".")
+            self.bookmark(p, f"ref-{s.source_id}")
+            p = self.para("Cited By", "Cited by: ")
+            self.link(p, f"section {s.number}", s.anchor)
+            for c in cites:
+                p.add_run("; ")
+                self.link(p, c.label, c.anchor)
+
+    # -- package-level settings ----------------------------------------------------------------
+
+    def properties(self, doc: Document, created: dt.date) -> None:
+        front = doc.front
+        when = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
+        props = self.docx.core_properties
+        props.title = front.title
+        props.author = front.author or front.organisation
+        props.last_modified_by = front.author or front.organisation
+        props.subject = front.subtitle or ""
+        props.keywords = ", ".join(front.keywords)
+        props.language = front.language
+        props.category = "Briefing"
+        props.comments = ""
+        props.identifier = ""
+        props.version = front.version
+        props.content_status = front.marking
+        props.revision = 1
+        props.created = props.modified = props.last_printed = when
+        settings = self.docx.settings.element
+        found = settings.find(self.qn("w:updateFields"))
+        if found is None:
+            found = self.el("w:updateFields", w_val="true")
+            later = [settings.find(self.qn(f"w:{n}")) for n in AFTER_UPDATE_FIELDS]
+            later = [e for e in later if e is not None]
+            if later:
+                min(later, key=settings.index).addprevious(found)
+            else:
+                settings.append(found)
+        # The document's language for spelling and hyphenation, on the defaults.
+        rpr = self.docx.styles.element.find(self.qn("w:docDefaults"))
+        rpr = rpr.find(self.qn("w:rPrDefault")).find(self.qn("w:rPr"))
+        lang = rpr.find(self.qn("w:lang"))
+        if lang is None:
+            lang = self.el("w:lang")
+            rpr.append(lang)
+        lang.set(self.qn("w:val"), front.language)
+
+    def save(self) -> bytes:
+        raw = io.BytesIO()
+        self.docx.save(raw)
+        out = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
+            names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 0
+                target.writestr(info, source.read(name), compresslevel=6)
+        return out.getvalue()
+
+
+def value_text(f: Figure) -> str:
+    high = f"–{number(f.value_high)}" if f.value_high is not None else ""
+    return f"{bound_text(f)}{number(f.value)}{high}"

@@ -1,0 +1,146 @@
+"""The DOCX read back: structure, styles, tables, images, properties, reproducibility, PDF text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from briefing.charts import render_chart
+from briefing.config import find_project
+from briefing.content import load_content
+from briefing.document import Document, build_document
+from briefing.provenance import check_provenance
+from briefing.render_docx import bookmark_name, render_docx
+from briefing.render_html import template_dirs
+
+from .conftest import REPO
+
+
+@dataclass
+class Built:
+    doc: Document
+    data: bytes
+    path: Path
+    pngs: dict[str, bytes]
+    dirs: list[Path]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    tmp = tmp_path_factory.mktemp("docx")
+    project = find_project(REPO)
+    content = load_content(project)
+    doc = build_document(content, check_provenance(project, content))
+    pngs = {c.id: render_chart(c, "png", tmp / "cache") for c in doc.charts}
+    dirs = template_dirs(project.templates_dir)
+    data = render_docx(doc, pngs, dirs=dirs, created=doc.front.date)
+    path = tmp / "briefing.docx"
+    path.write_bytes(data)
+    return Built(doc, data, path, pngs, dirs)
+
+
+def test_headings_follow_the_sections(built: Built) -> None:
+    opened = docx.Document(str(built.path))
+    h1 = [p.text for p in opened.paragraphs if p.style.name == "Heading 1"]
+    n = len(built.doc.sections)
+    expected = [f"{s.number}. {s.info.title}" for s in built.doc.sections]
+    assert h1[:3] == ["Key takeaways", "Executive summary", "Contents"]
+    assert h1[3 : 3 + n] == expected
+    assert h1[3 + n :] == [f"{n + 1}. Across the sources", "Appendix: sources"]
+
+
+def test_real_styles_are_used(built: Built) -> None:
+    opened = docx.Document(str(built.path))
+    used = {p.style.name for p in opened.paragraphs}
+    for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Quote", "List Bullet"):
+        assert name in used
+    assert {"List Number", "Caption", "Intense Quote", "Quote Original", "TOC 1"} <= used
+    assert opened.paragraphs[2].style.name == "Title"
+    assert any("人工智能" in p.text for p in opened.paragraphs if p.style.name == "Quote Original")
+
+
+def test_tables_repeat_headers_and_rows_do_not_split(built: Built) -> None:
+    opened = docx.Document(str(built.path))
+    figure_tables = sum(1 for s in built.doc.sections if s.figures)
+    assert len(opened.tables) == figure_tables + 1
+    for table in opened.tables:
+        assert table.style.name == "Light Grid Accent 1"
+        rows = table._tbl.tr_lst
+        assert rows[0].trPr.find(qn("w:tblHeader")) is not None
+        assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+        assert all(r.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
+
+
+def test_images_carry_alt_text(built: Built) -> None:
+    opened = docx.Document(str(built.path))
+    descriptions = [e.get("descr") for e in opened.element.body.iter(qn("wp:docPr"))]
+    assert descriptions == [c.alt for c in built.doc.charts]
+    assert len(opened.inline_shapes) == len(built.doc.charts)
+
+
+def test_links_fields_and_bookmarks(built: Built) -> None:
+    opened = docx.Document(str(built.path))
+    body = opened.element.body
+    bookmarks = {e.get(qn("w:name")) for e in body.iter(qn("w:bookmarkStart"))}
+    anchors = [e.get(qn("w:anchor")) for e in body.iter(qn("w:hyperlink"))]
+    anchors = [a for a in anchors if a]
+    assert len(anchors) > 100
+    assert set(anchors) <= bookmarks
+    for s in built.doc.sections:
+        assert bookmark_name(s.anchor) in bookmarks
+        assert bookmark_name(f"ref-{s.source_id}") in bookmarks
+    instructions = " ".join(e.text for e in body.iter(qn("w:instrText")))
+    assert instructions.count("PAGEREF") == len(built.doc.sections) + 3
+    footer = opened.sections[0].footer._element
+    assert {"PAGE", "NUMPAGES"} <= {e.text.strip() for e in footer.iter(qn("w:instrText"))}
+    assert built.doc.front.marking in opened.sections[0].header.paragraphs[0].text
+    external = [r for r in opened.part.rels.values() if r.is_external]
+    assert {s.info.url for s in built.doc.sections if s.info.url} <= {
+        r.target_ref for r in external
+    }
+    assert opened.settings.element.find(qn("w:updateFields")) is not None
+
+
+def test_core_properties(built: Built) -> None:
+    props = docx.Document(str(built.path)).core_properties
+    front = built.doc.front
+    assert props.title == front.title
+    assert props.author == (front.author or front.organisation)
+    assert props.subject == (front.subtitle or "")
+    assert props.keywords == ", ".join(front.keywords)
+    assert props.language == front.language
+    day = dt.datetime(front.date.year, front.date.month, front.date.day, tzinfo=dt.UTC)
+    assert props.created == props.modified == props.last_printed == day
+
+
+def test_rebuild_is_byte_identical(built: Built) -> None:
+    again = render_docx(built.doc, built.pngs, dirs=built.dirs, created=built.doc.front.date)
+    assert again == built.data
+
+
+def test_libreoffice_renders_every_heading_and_quote(built: Built, tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), built.path],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    reader = PdfReader(tmp_path / "briefing.pdf")
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    squashed = text.replace(" ", "")
+    for s in built.doc.sections:
+        assert f"{s.number}. {s.info.title}".replace(" ", "") in squashed
+        for _, quote in s.quotes:
+            assert " ".join(quote.text.split()[:5]).replace(" ", "") in squashed
+    assert "Appendix: sources" in text
+    assert f"Page 1 of {len(reader.pages)}" in text

@@ -1,0 +1,130 @@
+"""Write templates/reference.docx: python-docx's default template with the briefing's fonts and
+the few extra paragraph and character styles the DOCX renderer uses. Run once; the file is
+committed.
+
+    .venv/bin/python tools/make_reference_docx.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+SERIF, SANS, CJK = "Noto Serif", "Noto Sans", "Noto Sans CJK SC"
+OUT = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"
+
+
+def set_fonts(rpr_parent, latin: str) -> None:  # type: ignore[no-untyped-def]
+    if hasattr(rpr_parent, "get_or_add_rPr"):
+        rpr = rpr_parent.get_or_add_rPr()
+    else:
+        rpr = rpr_parent.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = rpr_parent.makeelement(qn("w:rPr"), {})
+            rpr_parent.append(rpr)
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), CJK)
+
+
+def main() -> None:
+    document = docx.Document()
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    set_fonts(defaults, SERIF)
+    for style in styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            fonts = (
+                style.element.rPr.find(qn("w:rFonts")) if style.element.rPr is not None else None
+            )
+            if fonts is not None:
+                set_fonts(
+                    style.element,
+                    SANS if "Heading" in style.name or "Title" in style.name else SERIF,
+                )
+    normal = styles["Normal"]
+    normal.font.size = Pt(10.5)
+    normal.paragraph_format.space_after = Pt(6)
+    for name in (
+        "Title",
+        "Subtitle",
+        "Heading 1",
+        "Heading 2",
+        "Heading 3",
+        "Caption",
+        "Header",
+        "Footer",
+    ):
+        set_fonts(styles[name].element, SANS)
+    styles["Heading 1"].paragraph_format.page_break_before = True
+    styles["Header"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for name in ("Header", "Footer"):
+        styles[name].font.size = Pt(8)
+
+    def paragraph_style(name: str, base: str):  # type: ignore[no-untyped-def]
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = styles[base]
+        style.quick_style = True
+        return style
+
+    meta = paragraph_style("Source Meta", "Normal")
+    set_fonts(meta.element, SANS)
+    meta.font.size = Pt(9)
+    meta.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    styles["Quote"].paragraph_format.left_indent = Cm(1)
+    styles["Quote"].paragraph_format.space_after = Pt(2)
+    original = paragraph_style("Quote Original", "Quote")
+    original.font.italic = False
+    lang = original.element.get_or_add_rPr().makeelement(qn("w:lang"), {qn("w:eastAsia"): "zh-CN"})
+    original.element.get_or_add_rPr().append(lang)
+    attribution = paragraph_style("Quote Attribution", "Normal")
+    attribution.font.size = Pt(9)
+    attribution.paragraph_format.left_indent = Cm(1.5)
+    attribution.paragraph_format.space_after = Pt(12)
+    cover = paragraph_style("Cover Meta", "Normal")
+    set_fonts(cover.element, SANS)
+    cover.paragraph_format.space_after = Pt(2)
+    citation = paragraph_style("Citation", "Normal")
+    citation.paragraph_format.left_indent = Cm(1)
+    citation.paragraph_format.first_line_indent = Cm(-1)
+    cited = paragraph_style("Cited By", "Normal")
+    cited.font.size = Pt(9)
+    cited.paragraph_format.left_indent = Cm(1)
+    cited.paragraph_format.space_after = Pt(12)
+    picture = paragraph_style("Figure Image", "Normal")
+    picture.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    picture.paragraph_format.keep_with_next = True
+    cell = paragraph_style("Table Text", "Normal")
+    cell.font.size = Pt(9)
+    cell.paragraph_format.space_after = Pt(0)
+    toc = paragraph_style("TOC 1", "Normal")
+    toc.paragraph_format.space_after = Pt(4)
+    toc.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    styles["Caption"].font.size = Pt(9)
+    styles["Caption"].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+    link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
+    link.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    link.font.underline = True
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.5))
+    document.core_properties.title = "Briefing reference"
+    document.save(str(OUT))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()
