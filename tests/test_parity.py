@@ -1,0 +1,36 @@
+"""One model, two renderers: the DOCX and the PDF carry the same chapters, figures and quotes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+from pypdf import PdfReader
+
+from briefing.build import build
+from briefing.config import find_project
+from briefing.content import load_content
+
+
+def test_docx_and_pdf_agree(project: Path) -> None:
+    built = {b.format: b.path for b in build(project, ["pdf", "docx"])}
+    reader = PdfReader(built["pdf"])
+    pdf_chapters = [i.title for i in reader.outline if not isinstance(i, list)]
+    document = docx.Document(str(built["docx"]))
+    docx_chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert docx_chapters == pdf_chapters
+
+    pdf_text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages)
+    docx_text = " ".join(p.text for p in document.paragraphs)
+    for table in document.tables:
+        for row in table.rows:
+            docx_text += " " + " ".join(cell.text for cell in row.cells)
+    docx_text = " ".join(docx_text.split())
+    content = load_content(find_project(project))
+    for summary in content.sources.values():
+        for quote in summary.quotes:
+            words = " ".join(quote.text.split()[:6])
+            assert words in pdf_text and words in docx_text
+        for figure in summary.figures:
+            assert figure.label in docx_text
+            assert figure.label[:25] in pdf_text
