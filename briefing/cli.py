@@ -178,5 +178,51 @@ def new(
     typer.echo(f"wrote {target}; fill it in, then run: briefing check")
 
 
+@app.command()
+def send(
+    project: ProjectOption = Path("."),
+    to: Annotated[Optional[list[str]], typer.Option(help="Recipient (repeat for more).")] = None,
+    cc: Annotated[Optional[list[str]], typer.Option(help="Copy recipient (repeat).")] = None,
+    bcc: Annotated[Optional[list[str]], typer.Option(help="Blind copy recipient (repeat).")] = None,
+    sender: Annotated[Optional[str], typer.Option(help="From address.")] = None,
+    subject: Annotated[
+        Optional[str], typer.Option(help="Subject (default: title and date).")
+    ] = None,
+    attach: Annotated[Optional[list[str]], typer.Option(help="pdf and/or docx (repeat).")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Write build/<name>.eml instead of sending.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
+) -> None:
+    """Build, check strictly, and email the briefing (SMTP with STARTTLS by default).
+
+    Recipients, sender and server come from briefing.yaml's email section unless given here;
+    the password only from BRIEFING_SMTP_PASSWORD or the system keyring.
+
+    Example: briefing send --to "Desk <desk@example.org>" --dry-run
+    """
+    from .distribute import Recipients, distribute
+    from .errors import UsageError
+
+    out = Output(quiet, verbose)
+    recipients = Recipients(to, cc or [], bcc or []) if to else None
+    try:
+        if attach and any(a not in ("pdf", "docx") for a in attach):
+            raise UsageError("--attach takes pdf or docx")
+        path = distribute(
+            project,
+            recipients,
+            sender=sender,
+            subject=subject,
+            attach=attach,
+            dry_run=dry_run,
+            progress=out.detail,
+        )
+    except BriefingError as error:
+        raise _fail(error) from None
+    out.info(f"wrote {path}" if path else "sent")
+
+
 def main() -> None:
     app()

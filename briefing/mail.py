@@ -1,0 +1,466 @@
+"""Email delivery of a built briefing: address checks, message composition and SMTP sending.
+
+Security rules: TLS is required unless the server is on the loopback interface, credentials are
+only sent over TLS, the password never comes from a file, and a message is never sent twice once
+the server may have accepted it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import ipaddress
+import mimetypes
+import os
+import re
+import smtplib
+import ssl
+import time
+from collections.abc import Callable, Sequence
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, localtime, make_msgid, parseaddr
+from pathlib import Path
+
+from .config import EmailSettings
+from .errors import SendError
+from .models import FrontMatter
+
+PASSWORD_VARIABLE = "BRIEFING_SMTP_PASSWORD"
+KEYRING_SERVICE = "briefing"
+DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+MIME_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
+
+
+# --------------------------------------------------------------------------- addresses and headers
+
+
+def _control_problem(value: str) -> str | None:
+    if _LINE_BREAK.search(value):
+        return "contains a line break"
+    if _CONTROL.search(value):
+        return "contains a control character"
+    return None
+
+
+def _parse_address(text: str) -> Address:
+    """Parse exactly one address (display name allowed) or raise SendError naming the value."""
+
+    def refuse(reason: str) -> SendError:
+        return SendError(f"email address {text!r}: {reason}")
+
+    if not isinstance(text, str) or not text.strip():
+        raise refuse("is empty")
+    problem = _control_problem(text)
+    if problem:
+        raise refuse(problem)
+    if "=?" in text or "?=" in text:
+        raise refuse("encoded words (=?...?=) are not allowed")
+    header = policy.default.header_factory("to", text.strip())
+    groups = list(getattr(header, "groups", ()))
+    addresses = list(getattr(header, "addresses", ()))
+    if len(addresses) > 1 or len(groups) > 1:
+        raise refuse("holds more than one address; give one address per entry")
+    if any(group.display_name is not None for group in groups):
+        raise refuse("is a group, not a single address")
+    if getattr(header, "defects", None) or len(addresses) != 1:
+        raise refuse(
+            "is not a valid address (expected name@example.org or Name <name@example.org>)"
+        )
+    parsed: Address = addresses[0]
+    # Re-check with the second, independent parser: both must agree on the mailbox.
+    name, addr = parseaddr(text.strip())
+    if addr != parsed.addr_spec or name != parsed.display_name:
+        raise refuse("is ambiguous; write it as Name <name@example.org>")
+    if not parsed.username or not parsed.domain:
+        raise refuse(
+            "is not a valid address (expected name@example.org or Name <name@example.org>)"
+        )
+    if not parsed.addr_spec.isascii():
+        raise refuse("the part name@domain must be plain ASCII")
+    if not re.fullmatch(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?", parsed.domain):
+        raise refuse(f"domain {parsed.domain!r} is not a host name")
+    if any(ch in parsed.display_name for ch in "<>@"):
+        raise refuse("the display name must not contain '<', '>' or '@'")
+    try:
+        return Address(display_name=parsed.display_name, addr_spec=parsed.addr_spec)
+    except (ValueError, TypeError, IndexError) as error:
+        raise refuse(f"is not a valid address ({error})") from None
+
+
+def validate_address(text: str) -> str:
+    """Return the address in canonical form, or raise SendError explaining why it is refused."""
+    return str(_parse_address(text))
+
+
+def check_header(name: str, value: str) -> None:
+    """Refuse a header value that could inject headers: line breaks and control characters."""
+    problem = _control_problem(value)
+    if problem:
+        hint = (
+            " (a trailing line break, e.g. from a YAML '|' block?)"
+            if value.strip() != value
+            else ""
+        )
+        raise SendError(f"{name} header {value!r}: {problem}{hint}")
+
+
+# ----------------------------------------------------------------------------------- composition
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _mime_type(path: Path) -> tuple[str, str]:
+    mime = MIME_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    maintype, _, subtype = (mime or "application/octet-stream").partition("/")
+    return maintype, subtype
+
+
+def compose(
+    front: FrontMatter,
+    takeaways_text: list[str],
+    attachments: list[Path],
+    *,
+    sender: str,
+    to: Sequence[str],
+    cc: Sequence[str] = (),
+    bcc: Sequence[str] = (),
+    subject: str | None = None,
+) -> EmailMessage:
+    """Build the message. Bcc recipients are checked but never written to a header:
+    pass them to `send` as envelope recipients (see `envelope_recipients`)."""
+    from_address = _parse_address(sender)
+    to_addresses = [_parse_address(a) for a in to]
+    cc_addresses = [_parse_address(a) for a in cc]
+    for address in bcc:
+        _parse_address(address)
+    if not (to_addresses or cc_addresses or bcc):
+        raise SendError("no recipients: give at least one To, Cc or Bcc address")
+    date = front.date.isoformat()
+    subject = f"{front.title} — {date}" if subject is None else subject
+    check_header("Subject", subject)
+    if not subject.strip():
+        raise SendError("Subject header is empty")
+
+    files: list[tuple[Path, bytes]] = []
+    for path in attachments:
+        check_header("attachment file name", path.name)
+        try:
+            files.append((path, path.read_bytes()))
+        except OSError as error:
+            raise SendError(f"{path}: cannot read attachment ({error.strerror or error})") from None
+
+    lines = [front.title, f"Marking: {front.marking}", f"Date: {date}", "", "Key takeaways:"]
+    lines += [f"- {text}" for text in takeaways_text]
+    if files:
+        lines += ["", "Attachments:"]
+        lines += [f"- {p.name} ({len(d)} bytes) SHA-256: {_sha256(d)}" for p, d in files]
+    lines += ["", f"Marking: {front.marking}"]
+    plain = "\n".join(lines) + "\n"
+
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(front.language)}"><head><meta charset="utf-8"><title>{e(front.title)}</title></head><body>',
+        f"<p><strong>{e(front.marking)}</strong></p>",
+        f"<h1>{e(front.title)}</h1>",
+        f"<p>Date: {e(date)}</p>",
+        "<h2>Key takeaways</h2>",
+        "<ul>",
+        *(f"<li>{e(text)}</li>" for text in takeaways_text),
+        "</ul>",
+    ]
+    if files:
+        parts += ["<h2>Attachments</h2>", "<ul>"]
+        parts += [
+            f"<li>{e(p.name)} ({len(d)} bytes) SHA-256: <code>{_sha256(d)}</code></li>"
+            for p, d in files
+        ]
+        parts.append("</ul>")
+    parts += [f"<p><strong>{e(front.marking)}</strong></p>", "</body></html>"]
+    rich = "\n".join(parts) + "\n"
+
+    message = EmailMessage(policy=policy.default)
+    message["From"] = from_address
+    if to_addresses:
+        message["To"] = to_addresses
+    if cc_addresses:
+        message["Cc"] = cc_addresses
+    message["Subject"] = subject
+    message["Date"] = format_datetime(localtime())
+    message["Message-ID"] = make_msgid(domain=from_address.domain)
+    message.set_content(plain)
+    message.add_alternative(rich, subtype="html")
+    for path, data in files:
+        maintype, subtype = _mime_type(path)
+        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
+    return message
+
+
+def envelope_recipients(
+    to: Sequence[str], cc: Sequence[str] = (), bcc: Sequence[str] = ()
+) -> list[str]:
+    """The bare addresses (name@domain) to give the server, without duplicates, in order."""
+    seen: dict[str, None] = {}
+    for text in [*to, *cc, *bcc]:
+        seen.setdefault(_parse_address(text).addr_spec, None)
+    return list(seen)
+
+
+def write_eml(message: EmailMessage, path: Path) -> None:
+    """Write the message as an .eml file (for --dry-run)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(message.as_bytes())
+    temporary.replace(path)
+
+
+def password_from_environment(
+    user: str | None = None, *, service: str = KEYRING_SERVICE
+) -> str | None:
+    """The SMTP password from BRIEFING_SMTP_PASSWORD, else from the system keyring (if the
+    optional `keyring` package is installed and `user` is given). Never read from a file."""
+    value = os.environ.get(PASSWORD_VARIABLE)
+    if value:
+        return value
+    if not user:
+        return None
+    try:
+        import keyring
+    except ImportError:
+        return None
+    try:
+        found = keyring.get_password(service, user)
+    except Exception:  # any keyring backend failure means: no password available
+        return None
+    return found if isinstance(found, str) and found else None
+
+
+# --------------------------------------------------------------------------------------- sending
+
+
+class _Transient(Exception):
+    """A failure before the server could have accepted the message: safe to try again."""
+
+    def __init__(self, description: str):
+        super().__init__(description)
+        self.description = description
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _words(response: bytes | str) -> str:
+    text = response.decode("utf-8", "replace") if isinstance(response, bytes) else response
+    return " ".join(text.split())
+
+
+def _response_error(error: smtplib.SMTPResponseException, stage: str) -> Exception:
+    reply = f"{error.smtp_code} {_words(error.smtp_error)}"
+    if 400 <= error.smtp_code < 500:
+        return _Transient(f"{stage}: server said {reply}")
+    return SendError(f"{stage}: the server refused: {reply}")
+
+
+def _dot_stuff(data: bytes) -> bytes:
+    data = re.sub(rb"(?:\r\n|\n|\r(?!\n))", b"\r\n", data)
+    data = re.sub(rb"(?m)^\.", b"..", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _connect(settings: EmailSettings, host: str, port: int) -> smtplib.SMTP:
+    context = None
+    if settings.security != "none":
+        try:
+            context = ssl.create_default_context(cafile=settings.ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise SendError(f"email.ca_file {settings.ca_file!r}: cannot load ({error})") from None
+    connection: smtplib.SMTP
+    if settings.security == "tls":
+        connection = smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=context)
+    else:
+        connection = smtplib.SMTP(host, port, timeout=settings.timeout)
+    try:
+        connection.ehlo()
+        if settings.security == "starttls":
+            if not connection.has_extn("starttls"):
+                raise SendError(
+                    f"{host}:{port} does not offer STARTTLS; refusing to send "
+                    "(nothing was sent; set email.security to 'tls' if the server uses implicit TLS)"
+                )
+            connection.starttls(context=context)
+            connection.ehlo()
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _attempt(
+    data: bytes,
+    sender: str,
+    recipients: list[str],
+    settings: EmailSettings,
+    password: str | None,
+    host: str,
+    port: int,
+    accepted: list[bool],
+) -> None:
+    stage = f"connecting to {host}:{port}"
+    connection: smtplib.SMTP | None = None
+    try:
+        connection = _connect(settings, host, port)
+        if settings.user and password:
+            stage = "logging in"
+            if not connection.has_extn("auth"):
+                raise SendError(
+                    f"{host}:{port} does not offer AUTH; cannot log in as {settings.user!r}"
+                )
+            connection.login(settings.user, password)
+        stage = "checking the size"
+        limit_text = (
+            connection.esmtp_features.get("size", "") if connection.has_extn("size") else ""
+        )
+        options: list[str] = []
+        if limit_text.strip().isdigit():
+            limit = int(limit_text)
+            if limit and len(data) > limit:
+                raise SendError(
+                    f"the message is {len(data)} bytes but {host} accepts at most {limit} bytes; "
+                    "nothing was sent (attach fewer or smaller files)"
+                )
+            options.append(f"SIZE={len(data)}")
+        stage = "MAIL FROM"
+        code, reply = connection.mail(sender, options)
+        if code != 250:
+            raise smtplib.SMTPResponseException(code, reply)
+        stage = "RCPT TO"
+        refused: list[str] = []
+        for recipient in recipients:
+            code, reply = connection.rcpt(recipient)
+            if 400 <= code < 500:
+                raise smtplib.SMTPResponseException(code, reply)
+            if code not in (250, 251):
+                refused.append(f"{recipient}: {code} {_words(reply)}")
+        if refused:
+            raise SendError(
+                "the server refused recipients (nothing was sent): " + "; ".join(refused)
+            )
+        stage = "DATA"
+        code, reply = connection.docmd("data")
+        if code != 354:
+            raise smtplib.SMTPResponseException(code, reply)
+        stage = "sending the message"
+        connection.send(_dot_stuff(data))
+        # From here on the server may have the message: never send it again.
+        accepted[0] = True
+        code, reply = connection.getreply()
+        if code != 250:
+            if 400 <= code < 500:
+                accepted[0] = False  # explicitly not taken: safe to retry
+            raise smtplib.SMTPResponseException(code, reply)
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            connection.quit()
+    except smtplib.SMTPResponseException as error:
+        raise _response_error(error, stage) from None
+    except smtplib.SMTPNotSupportedError as error:
+        raise SendError(f"{stage}: {error}") from None
+    except smtplib.SMTPServerDisconnected as error:
+        raise _Transient(f"{stage}: the server closed the connection ({error})") from None
+    finally:
+        if connection is not None:
+            connection.close()
+
+
+def send(
+    message: EmailMessage,
+    envelope_recipients: Sequence[str],
+    settings: EmailSettings,
+    password: str | None,
+    *,
+    retries: int = 3,
+    backoff: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Deliver `message` to `envelope_recipients` (To + Cc + Bcc) through the configured server.
+
+    Transient failures before the server may have taken the message are retried `retries`
+    times with exponential backoff; anything else raises SendError with the server's words."""
+    host = settings.host
+    if not host:
+        raise SendError("email.host is not set: name the SMTP server in briefing.yaml")
+    port = settings.port or DEFAULT_PORTS[settings.security]
+    if settings.security == "none":
+        if not _is_loopback(host):
+            raise SendError(
+                f"email.security 'none' is only allowed for a server on this machine, not {host!r}; "
+                "use 'starttls' or 'tls'"
+            )
+        if settings.user or password:
+            raise SendError("refusing to send credentials without TLS (email.security is 'none')")
+    if settings.user and not password:
+        raise SendError(
+            f"email.user is {settings.user!r} but no password was found: set {PASSWORD_VARIABLE} "
+            "or store it in the system keyring"
+        )
+    if password and not settings.user:
+        raise SendError("a password was given but email.user is not set")
+    if "Bcc" in message:
+        raise SendError(
+            "the message carries a Bcc header; pass Bcc addresses as envelope recipients"
+        )
+    for name, value in message.items():
+        check_header(name, str(value))
+    sender_text = str(message.get("Sender") or message.get("From") or "")
+    sender = parseaddr(sender_text)[1]
+    if not sender:
+        raise SendError("the message has no From address")
+    recipients = list(dict.fromkeys(_parse_address(r).addr_spec for r in envelope_recipients))
+    if not recipients:
+        raise SendError("no recipients to send to")
+    data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+    accepted = [False]
+    last = ""
+    for attempt in range(max(0, retries) + 1):
+        if attempt:
+            sleep(backoff * 2 ** (attempt - 1))
+        try:
+            _attempt(data, sender, recipients, settings, password, host, port, accepted)
+            return
+        except _Transient as error:
+            last = error.description
+        except ssl.SSLError as error:
+            raise SendError(f"TLS with {host}:{port} failed: {error}") from None
+        except SendError:
+            raise
+        except (ConnectionError, TimeoutError) as error:
+            last = f"{host}:{port}: {error}"
+        except smtplib.SMTPException as error:
+            raise SendError(f"{host}:{port}: {error}") from None
+        except OSError as error:
+            raise SendError(f"cannot reach {host}:{port}: {error.strerror or error}") from None
+        if accepted[0]:
+            raise SendError(
+                f"{last}; the server may already have the message, so it was not sent again "
+                "(check with the recipients before resending)"
+            )
+    raise SendError(f"giving up after {max(0, retries) + 1} attempts: {last}")
