@@ -36,6 +36,6 @@ def test_readme_names_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     help_text = CliRunner().invoke(app, ["--help"]).output
     commands = help_text.split("Commands:")[1].split()
-    for command in ("check", "build", "schema", "new"):
+    for command in ("check", "build", "schema", "new", "send"):
         assert command in commands
         assert f"briefing {command}" in readme
