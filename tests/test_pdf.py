@@ -106,3 +106,23 @@ def test_failed_build_leaves_previous_pdf_untouched(built: Path) -> None:
     assert "marking: expected one of TLP:CLEAR" in result.output
     assert built.read_bytes() == before
     assert [p.name for p in built.parent.iterdir() if p.name.startswith(".briefing")] == []
+
+
+def test_pdf_a_option_attaches_the_content(project: Path) -> None:
+    import re
+    import zlib
+
+    (project / "briefing.yaml").write_text("pdf_a: true\n", encoding="utf-8")
+    [result] = build(project, ["pdf"])
+    reader = PdfReader(result.path)
+    assert sorted(reader.attachments) == sorted(
+        p.name for p in (project / "content").glob("*.yaml")
+    )
+    raw = result.path.read_bytes()
+    xmp = b""
+    for stream in re.finditer(rb"stream\r?\n(.*?)endstream", raw, re.S):
+        try:
+            xmp += zlib.decompress(stream.group(1))
+        except zlib.error:
+            continue
+    assert b'pdfaid:part="3"' in xmp
