@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import BriefingError, ContentError
+from .errors import BriefingError, ContentError, UsageError
 
 app = typer.Typer(
     help="Turn source documents into a policy briefing: check the content, build PDF, DOCX and "
@@ -134,7 +134,6 @@ def build_command(
 
     from .build import build
     from .config import FORMATS, find_project
-    from .errors import UsageError
 
     out = Output(quiet, verbose)
     started = time.perf_counter()
@@ -203,7 +202,6 @@ def send(
     Example: briefing send --to "Desk <desk@example.org>" --dry-run
     """
     from .distribute import Recipients, distribute
-    from .errors import UsageError
 
     out = Output(quiet, verbose)
     recipients = Recipients(to, cc or [], bcc or []) if to else None
@@ -222,6 +220,30 @@ def send(
     except BriefingError as error:
         raise _fail(error) from None
     out.info(f"wrote {path}" if path else "sent")
+
+
+@app.command("watch")
+def watch_command(
+    project: ProjectOption = Path("."),
+    format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, html or all.")] = "pdf",
+) -> None:
+    """Rebuild whenever content, seeds, templates or briefing.yaml change; stop with Ctrl+C.
+
+    Errors print in the same file:line form as check; the last good output stays in place.
+
+    Example: briefing watch --format html
+    """
+    from .config import FORMATS
+    from .watch import watch
+
+    out = Output()
+    formats = list(FORMATS) if format == "all" else [format]
+    if any(f not in FORMATS for f in formats):
+        raise _fail(UsageError(f"--format must be pdf, docx, html or all, not {format!r}"))
+    try:
+        watch(project, formats, out.info, out.problem)  # type: ignore[arg-type]
+    except BriefingError as error:
+        raise _fail(error) from None
 
 
 def main() -> None:
