@@ -13,17 +13,23 @@ ASSET_SCHEME = "briefing-asset:"
 
 def locked_fetcher(dirs: list[Path]) -> Any:
     """Serve files from the template folders only: no network, no other file, no data: tricks."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        if url.startswith(ASSET_SCHEME):
-            name = url[len(ASSET_SCHEME) :].lstrip("/")
-            for base in dirs:
-                path = (base / name).resolve()
-                if path.is_relative_to(base.resolve()) and path.is_file():
-                    return {"string": path.read_bytes(), "mime_type": _mime(path)}
-        raise ValueError(f"blocked resource: {url[:80]}")
+    roots = [base.resolve() for base in dirs]
 
-    return fetch
+    class TemplateAssetFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith(ASSET_SCHEME):
+                name = url[len(ASSET_SCHEME) :].lstrip("/")
+                for base in roots:
+                    path = (base / name).resolve()
+                    if path.is_relative_to(base) and path.is_file():
+                        return URLFetcherResponse(
+                            url, body=path.read_bytes(), headers={"Content-Type": _mime(path)}
+                        )
+            raise ValueError(f"blocked resource: {url[:80]}")
+
+    return TemplateAssetFetcher()
 
 
 def _mime(path: Path) -> str:

@@ -1,0 +1,54 @@
+"""Template override file by file, and a fetcher that serves nothing but the template assets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from briefing.build import build
+from briefing.render_html import packaged_templates, template_dirs
+from briefing.render_pdf import ASSET_SCHEME, locked_fetcher, render_pdf
+
+
+def test_project_template_shadows_the_packaged_one(project: Path) -> None:
+    (project / "templates").mkdir()
+    screen = (packaged_templates() / "screen.css").read_text(encoding="utf-8")
+    (project / "templates" / "screen.css").write_text(
+        screen + "\n.house-style{}\n", encoding="utf-8"
+    )
+    [built] = build(project, ["html"])
+    html = built.path.read_text(encoding="utf-8")
+    assert ".house-style{}" in html  # the project's screen.css
+    assert "--accent: #1f4e79" in html  # base.css still from the package
+
+
+BLOCKED = [
+    "file:///etc/passwd",
+    "http://127.0.0.1:9/x.png",
+    "http://169.254.169.254/latest/meta-data/",
+    "data:image/png;base64,iVBORw0KGgo=",
+    ASSET_SCHEME + "/../pyproject.toml",
+    ASSET_SCHEME + "/fonts/../../README.md",
+]
+
+
+@pytest.mark.parametrize("url", BLOCKED)
+def test_fetcher_refuses_anything_but_template_assets(url: str) -> None:
+    fetcher = locked_fetcher(template_dirs(None))
+    with pytest.raises(ValueError, match="blocked resource"):
+        fetcher.fetch(url)
+
+
+def test_fetcher_serves_a_shipped_font() -> None:
+    fetcher = locked_fetcher(template_dirs(None))
+    response = fetcher.fetch(ASSET_SCHEME + "/fonts/OFL.txt")
+    assert b"SIL" in response.read()
+
+
+@pytest.mark.parametrize("url", BLOCKED[:3])
+def test_blocked_image_renders_without_it(url: str) -> None:
+    html = f'<p>before</p><img src="{url}"><p>after</p>'
+    data, pages = render_pdf(html, template_dirs(None), title="t", created=dt.date(2026, 1, 1))
+    assert pages == 1 and data.startswith(b"%PDF")
