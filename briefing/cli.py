@@ -7,6 +7,8 @@ them, so `briefing --help` and `briefing check` start fast.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -47,6 +49,18 @@ class Output:
 
     def problem(self, message: str) -> None:
         typer.echo(message, err=True)
+
+
+@contextmanager
+def progress_display(out: Output) -> Iterator[Callable[[str], None]]:
+    """A spinner naming the current stage on a terminal; plain lines with --verbose elsewhere."""
+    if out.quiet or out.verbose or not sys.stderr.isatty():
+        yield out.detail
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("starting") as status:
+        yield lambda stage: status.update(stage)
 
 
 def _fail(error: BriefingError) -> typer.Exit:
@@ -146,7 +160,8 @@ def build_command(
             formats = [format]
         else:
             raise UsageError(f"--format must be pdf, docx, html or all, not {format!r}")
-        built = build(project, formats, strict=strict, progress=out.detail, warn=out.problem)
+        with progress_display(out) as progress:
+            built = build(project, formats, strict=strict, progress=progress, warn=out.problem)
     except BriefingError as error:
         raise _fail(error) from None
     elapsed = time.perf_counter() - started

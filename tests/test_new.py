@@ -49,3 +49,42 @@ def test_new_refuses_a_missing_seed(project: Path) -> None:
     result = CliRunner().invoke(app, ["new", "seeds/nope.txt", "--project", str(project)])
     assert result.exit_code == 2
     assert "error: seeds/nope.txt: no such seed file" in result.output
+
+
+def test_new_source_end_to_end(project: Path) -> None:
+    """briefing new, fill in, briefing check, briefing build --format all."""
+    (project / "seeds" / "005_compute.txt").write_text(SEED, encoding="utf-8")
+    runner = CliRunner()
+    assert (
+        runner.invoke(app, ["new", "seeds/005_compute.txt", "--project", str(project)]).exit_code
+        == 0
+    )
+    target = project / "content" / "005-compute.yaml"
+    text = target.read_text(encoding="utf-8")
+    text = text.replace(
+        "figures: []",
+        "figures:\n"
+        "  - id: clusters-2025\n"
+        "    label: New computing clusters opened\n"
+        "    metric: new-computing-clusters\n"
+        "    value: 12\n"
+        "    unit: clusters\n"
+        '    period: "2025"\n'
+        "    excerpt: Officials said 12 new clusters opened in 2025.",
+    )
+    target.write_text(text, encoding="utf-8")
+    front = project / "content" / "front-matter.yaml"
+    front.write_text(
+        front.read_text(encoding="utf-8").replace(
+            "    sources:\n", "    sources:\n      - 005-compute\n", 1
+        ),
+        encoding="utf-8",
+    )
+    check = runner.invoke(app, ["check", "--strict", "--project", str(project)])
+    assert check.exit_code == 0, check.output
+    assert "6 sources, 88 excerpts proven" in check.output
+    built = runner.invoke(app, ["build", "--format", "all", "--project", str(project)])
+    assert built.exit_code == 0, built.output
+    html = next((project / "build").glob("*.html")).read_text(encoding="utf-8")
+    assert "New computing clusters opened" in html
+    assert {p.suffix for p in (project / "build").glob("briefing-*")} == {".pdf", ".docx", ".html"}
