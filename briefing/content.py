@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,8 +36,6 @@ def content_files(project: Project) -> list[Path]:
 
 def load_content(project: Project) -> Content:
     """Read, parse and validate the whole content folder; raise ContentError listing every problem."""
-    import re
-
     problems: list[Problem] = []
     front: FrontMatter | None = None
     front_file: Loaded | None = None
