@@ -8,7 +8,6 @@ from typing import Protocol
 
 from .config import find_project
 from .content import load_content
-from .errors import ContentError
 from .provenance import Report, check_provenance
 
 
@@ -47,13 +46,3 @@ def run_check(root: Path, *, strict: bool, out: Printer) -> CheckSummary:
     if failed and strict and not errors:
         out.problem("--strict: warnings count as failures")
     return CheckSummary(report, failed)
-
-
-def require_clean(root: Path, *, strict: bool) -> None:
-    """Raise ContentError unless the content passes check (used by build and send)."""
-    project = find_project(root)
-    content = load_content(project)
-    report = check_provenance(project, content)
-    failing = report.errors + (report.warnings if strict else [])
-    if failing:
-        raise ContentError(failing)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .errors import ContentError, Location, Problem, UsageError
+from .errors import ContentError, UsageError
 from .load import load_yaml
 from .models import TLP_MARKINGS, Line, Strict
 from .validate import validate_model
@@ -104,7 +104,3 @@ def find_project(start: Path) -> Project:
             f"(one with {config.content}/ and {config.seeds}/) or pass --project"
         )
     return project
-
-
-def config_problem(message: str) -> ContentError:
-    return ContentError([Problem(Location(CONFIG_NAME, 1, 1), message)])

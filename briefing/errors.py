@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -68,11 +67,3 @@ class PublishError(BriefingError):
 
 class SendError(BriefingError):
     """The briefing could not be delivered by email."""
-
-
-def relative(path: Path, root: Path) -> str:
-    """A path as the user sees it: relative to the project root where possible."""
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
