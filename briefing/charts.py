@@ -13,7 +13,6 @@ from typing import Any
 
 from .document import ChartData
 
-CACHE_VERSION = "1"
 STATUS_COLOURS = {
     "actual": "#1f4e79",
     "estimate": "#5b8db8",
@@ -23,7 +22,9 @@ STATUS_COLOURS = {
 
 
 def chart_key(chart: ChartData, kind: str) -> str:
-    data = json.dumps([CACHE_VERSION, kind, chart.title, chart.unit, chart.points], default=str)
+    # The drawing code is part of the key, so a change to it never serves a stale chart.
+    drawing = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    data = json.dumps([drawing, kind, chart.title, chart.unit, chart.points], default=str)
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
@@ -42,6 +43,13 @@ def render_chart(chart: ChartData, kind: str, cache_dir: Path | None) -> bytes:
     return data
 
 
+def _wrap(source_id: str) -> str:
+    """A source id broken after hyphens into lines short enough to sit under one bar."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(source_id, width=12, break_on_hyphens=True)) or source_id
+
+
 def _draw(chart: ChartData, kind: str) -> bytes:
     import io
 
@@ -49,7 +57,13 @@ def _draw(chart: ChartData, kind: str) -> bytes:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
 
+    # The shipped fonts, so charts match the page on a machine with no Noto installed.
+    from .render_html import packaged_templates
+
+    for font in sorted((packaged_templates() / "fonts").glob("NotoSans-*.ttf")):
+        font_manager.fontManager.addfont(str(font))
     plt.rcParams.update(
         {
             "svg.fonttype": "none",  # text stays text: WeasyPrint draws it fast and it is selectable
@@ -58,15 +72,13 @@ def _draw(chart: ChartData, kind: str) -> bytes:
             "font.size": 9,
         }
     )
-    labels = [f"{period}\n{sid}" for period, _, sid, _ in chart.points]
+    labels = [f"{period}\n{_wrap(sid)}" for period, _, sid, _ in chart.points]
     values = [value for _, value, _, _ in chart.points]
     colours = [STATUS_COLOURS[status] for *_, status in chart.points]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     bars = ax.bar(range(len(values)), values, color=colours)
     ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
-    ax.set_xticks(
-        range(len(values)), [label.replace("-", "-\n", 1) for label in labels], fontsize=6.5
-    )
+    ax.set_xticks(range(len(values)), labels, fontsize=6.5)
     ax.set_ylabel(chart.unit)
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -102,9 +103,18 @@ def _css_string(text: str) -> str:
     return '"' + "".join(c if c.isalnum() and c.isascii() else f"\\{ord(c):x} " for c in text) + '"'
 
 
+def scope_svg_ids(svg: str, prefix: str) -> str:
+    """Prefix an inlined SVG's ids, which matplotlib numbers the same way in every chart."""
+    ids = set(re.findall(r'\bid="([^"]+)"', svg))
+    if not ids:
+        return svg
+    names = "|".join(sorted((re.escape(i) for i in ids), key=len, reverse=True))
+    return re.sub(rf'(\bid="|#)({names})(?=["\)])', rf"\g<1>{prefix}\g<2>", svg)
+
+
 def _chart(chart: ChartData, charts: dict[str, bytes]) -> RenderedChart:
     svg = charts[chart.id].decode("utf-8")
-    svg = svg[svg.index("<svg") :]  # drop the XML prolog and doctype: the SVG is inlined
+    svg = scope_svg_ids(svg[svg.index("<svg") :], f"chart-{chart.id}-")  # inlined: no prolog
     return RenderedChart(
         chart.id, chart.title, chart.caption, chart.source_line, chart.alt, Markup(svg)
     )

@@ -19,8 +19,8 @@ def locked_fetcher(dirs: list[Path]) -> Any:
 
     class TemplateAssetFetcher(URLFetcher):  # type: ignore[misc]
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-            if url.startswith(ASSET_SCHEME):
-                name = url[len(ASSET_SCHEME) :].lstrip("/")
+            name = asset_name(url)
+            if name is not None:
                 for base in roots:
                     path = (base / name).resolve()
                     if path.is_relative_to(base) and path.is_file():
@@ -30,6 +30,22 @@ def locked_fetcher(dirs: list[Path]) -> Any:
             raise ValueError(f"blocked resource: {url[:80]}")
 
     return TemplateAssetFetcher()
+
+
+def asset_name(url: str) -> str | None:
+    """The template file a URL names, or None when it names anything else.
+
+    Python's urljoin leaves relative URLs alone under an unregistered scheme, so a stylesheet's
+    url("fonts/x.ttf") reaches the fetcher as it was written, relative to the template folder.
+    """
+    from urllib.parse import urlsplit
+
+    if url.startswith(ASSET_SCHEME):
+        return url[len(ASSET_SCHEME) :].lstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc or url.startswith("/"):
+        return None
+    return url
 
 
 def _mime(path: Path) -> str:

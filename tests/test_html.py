@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
+import pytest
+
 from briefing.build import build
+from briefing.charts import render_chart
+from briefing.document import ChartData
 
 
 def test_html_is_self_contained_and_escapes_content(project: Path) -> None:
@@ -22,3 +27,24 @@ def test_html_is_self_contained_and_escapes_content(project: Path) -> None:
     assert 'role="img" aria-label="' in html
     assert 'id="appendix"' in html and 'href="#ref-ccid-open-source-models"' in html
     assert 'name="viewport"' in html
+
+
+def test_every_id_in_the_page_is_unique(project: Path) -> None:
+    """Inlined charts carry matplotlib's ids, which repeat from chart to chart unless scoped."""
+    [built] = build(project, ["html"])
+    ids = re.findall(r'\bid="([^"]+)"', built.path.read_text(encoding="utf-8"))
+    assert len(ids) > 50
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})[:5]
+    references = re.findall(r'(?:href="|url\()#([^")]+)', built.path.read_text(encoding="utf-8"))
+    assert set(references) <= set(ids)
+
+
+def test_charts_draw_with_the_shipped_fonts(caplog: pytest.LogCaptureFixture) -> None:
+    """On a machine with no Noto installed, matplotlib must still find the template fonts."""
+    chart = ChartData(
+        "size", "Size", "", "trillion yuan", [("2025", 1.2, "a-source", "actual")], "", ""
+    )
+    with caplog.at_level(logging.WARNING):
+        svg = render_chart(chart, "svg", None).decode("utf-8")
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]
+    assert "Noto Sans" in svg

@@ -26,7 +26,7 @@ def test_wheel_ships_templates_and_fonts(tmp_path: Path) -> None:
         "briefing/templates/briefing.html.j2",
         "briefing/templates/print.css",
         "briefing/templates/fonts/OFL.txt",
-        "briefing/templates/fonts/NotoSansSC-Regular-subset.otf",
+        "briefing/templates/fonts/NotoSansSC-Regular-subset.ttf",
         "briefing/templates/fonts/NotoSerif-Regular.ttf",
     ):
         assert shipped in names

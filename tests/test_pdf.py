@@ -40,6 +40,24 @@ def test_pdf_holds_every_heading_quote_and_figure(built: Path) -> None:
     assert "Appendix: sources" in text
 
 
+def embedded_fonts(pdf: Path) -> dict[str, str]:
+    """Each embedded font's base name (without the subset tag) and its encoding."""
+    fonts: dict[str, str] = {}
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            fonts[str(font["/BaseFont"]).split("+", 1)[-1]] = str(font["/Encoding"])
+    return fonts
+
+
+def test_pdf_embeds_the_shipped_fonts_with_every_glyph(built: Path) -> None:
+    fonts = embedded_fonts(built)
+    # The template fonts, not whatever the machine has: a fresh machine has no Noto at all.
+    assert {"Noto-Serif", "Noto-Serif-Bold", "Noto-Sans", "Noto-Sans-CJK-SC"} <= set(fonts)
+    # A font given a custom encoding means WeasyPrint drew .notdef for some character.
+    assert set(fonts.values()) == {"/Identity-H"}
+
+
 def test_chinese_text_is_extractable(built: Path) -> None:
     assert "人工智能" in text_of(built)
 
