@@ -10,6 +10,7 @@ timestamps in a stable order.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import re
@@ -24,6 +25,7 @@ from .render_html import bound_text, number
 REFERENCE_NAME = "reference.docx"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_CM = 16.0
+TWIPS_PER_CM = 1440 / 2.54
 STYLE_NAMES = (
     "Normal",
     "Title",
@@ -76,6 +78,15 @@ AFTER_UPDATE_FIELDS = (
 )
 
 
+@functools.cache
+def _clark(tag: str) -> tuple[str, dict[str, str]]:
+    """'w:p' -> ('{namespace}p', {'w': namespace}), computed once per name."""
+    from docx.oxml.ns import nsmap
+
+    prefix, name = tag.split(":")
+    return f"{{{nsmap[prefix]}}}{name}", {prefix: nsmap[prefix]}
+
+
 def find_reference(dirs: list[Path]) -> Path:
     for d in dirs:
         candidate = d / REFERENCE_NAME
@@ -117,33 +128,56 @@ class _Writer:
         for child in list(self.body):
             if child.tag != qn("w:sectPr"):
                 self.body.remove(child)
+        from docx.oxml.parser import oxml_parser
+
+        self.makeelement = oxml_parser.makeelement
+        self.sect_pr: Any = self.body.find(qn("w:sectPr"))
         styles = self.docx.styles
         # Style objects looked up by name once: python-docx's lookup by name is a linear scan.
         self.style: dict[str, str] = {n: styles[n].style_id for n in STYLE_NAMES}
         self.char: dict[str, str] = {n: styles[n].style_id for n in CHAR_STYLE_NAMES}
-        self.table_style: Any = styles[TABLE_STYLE]
+        self.table_style_id: str = styles[TABLE_STYLE].style_id
         self.next_bookmark = 0
         self.figure_count = 0
 
     # -- low-level building blocks -------------------------------------------------------------
 
     def el(self, tag: str, **attrs: str) -> Any:
-        from docx.oxml import OxmlElement
+        """A new element of the custom python-docx classes; names resolved once per tag."""
+        clark, nsmap = _clark(tag)
+        return self.makeelement(
+            clark, {_clark(k.replace("_", ":", 1))[0]: v for k, v in attrs.items()}, nsmap
+        )
 
-        return OxmlElement(tag, {self.qn(k.replace("_", ":", 1)): v for k, v in attrs.items()})
+    def para(self, style: str, text: str = "") -> Any:
+        """A body paragraph in a named style, appended before the final section properties."""
+        from docx.text.paragraph import Paragraph
 
-    def para(self, style: str, text: str = "", container: Any = None) -> Any:
-        p = (container or self.docx).add_paragraph()
-        p._p.style = self.style[style]
+        p = self.el("w:p")
+        ppr = self.el("w:pPr")
+        ppr.append(self.el("w:pStyle", w_val=self.style[style]))
+        p.append(ppr)
+        self.sect_pr.addprevious(p)
+        paragraph = Paragraph(p, self.docx._body)
         if text:
-            p.add_run(text)
-        return p
+            self.run(paragraph, text)
+        return paragraph
 
     def run(self, p: Any, text: str, char: str | None = None) -> Any:
-        r = p.add_run(text)
-        if char:
-            r._r.style = self.char[char]
+        """Append a run of text, in a character style if given."""
+        if "\n" in text or "\t" in text:  # python-docx turns these into w:br and w:tab
+            r = p.add_run(text)
+            if char:
+                r._r.style = self.char[char]
+            return r
+        r = self._run_el(text, char)
+        p._p.append(r)
         return r
+
+    def line_break(self, p: Any) -> None:
+        r = self.el("w:r")
+        r.append(self.el("w:br"))
+        p._p.append(r)
 
     def _run_el(self, text: str, char: str | None) -> Any:
         r = self.el("w:r")
@@ -202,7 +236,7 @@ class _Writer:
         parent.append(end)
 
     def cite(self, p: Any, section_number: int, source_id: str) -> None:
-        p.add_run(" ")
+        self.run(p, " ")
         self.link(p, f"[{section_number}]", f"ref-{source_id}")
 
     def heading(self, level: int, text: str, anchor: str | None = None) -> Any:
@@ -212,10 +246,8 @@ class _Writer:
         return p
 
     def table(self, headers: list[str], widths: list[float]) -> Any:
-        from docx.shared import Cm
-
-        t = self.docx.add_table(rows=1, cols=len(headers))
-        t.style = self.table_style
+        t = self.docx.add_table(rows=0, cols=len(headers))
+        t._tbl.tblPr.insert(0, self.el("w:tblStyle", w_val=self.table_style_id))
         look = t._tbl.tblPr.find(self.qn("w:tblLook"))
         if look is not None:
             t._tbl.tblPr.remove(look)
@@ -232,30 +264,54 @@ class _Writer:
             )
         )
         total = sum(widths)
-        self.widths = [Cm(TEXT_WIDTH_CM * w / total) for w in widths]
-        for col, width in zip(t._tbl.tblGrid.gridCol_lst, self.widths, strict=True):
-            col.w = width
-        self.row_setup(t.rows[0], header=True)
-        for cell, text in zip(t.rows[0].cells, headers, strict=True):
-            cell.paragraphs[0]._p.style = self.style["Table Text"]
-            cell.paragraphs[0].add_run(text)
+        twips = [round(TEXT_WIDTH_CM * w / total * TWIPS_PER_CM) for w in widths]
+        self.widths = twips
+        for col, width in zip(t._tbl.tblGrid.gridCol_lst, twips, strict=True):
+            col.set(self.qn("w:w"), str(width))
+        for cell, text in zip(self.add_row(t, header=True), headers, strict=True):
+            self.run(cell.paragraphs[0], text)
         return t
 
-    def row_setup(self, row: Any, *, header: bool = False) -> list[Any]:
-        trpr = row._tr.get_or_add_trPr()
+    def add_row(self, t: Any, *, header: bool = False, span: int = 1) -> list[Any]:
+        """A row of empty cells in the table's widths, one styled paragraph each, kept whole.
+
+        The row is built as XML and appended directly: python-docx's add_row and row.cells
+        recompute the whole table's grid on every call, which makes long tables quadratic.
+        """
+        from docx.table import _Cell
+
+        tr = self.el("w:tr")
+        trpr = self.el("w:trPr")
         trpr.append(self.el("w:cantSplit"))
         if header:
             trpr.append(self.el("w:tblHeader"))
-        cells = row.cells
-        for cell, width in zip(cells, self.widths, strict=True):
-            cell.width = width
-        return list(cells)
-
-    def add_row(self, t: Any) -> list[Any]:
-        cells = self.row_setup(t.add_row())
-        for cell in cells:
-            cell.paragraphs[0]._p.style = self.style["Table Text"]
+        tr.append(trpr)
+        widths = self.widths if span == 1 else [sum(self.widths)]
+        cells = []
+        for width in widths:
+            tc = self.el("w:tc")
+            tcpr = self.el("w:tcPr")
+            tcpr.append(self.el("w:tcW", w_w=str(width), w_type="dxa"))
+            if span > 1:
+                tcpr.append(self.el("w:gridSpan", w_val=str(len(self.widths))))
+            tc.append(tcpr)
+            p = self.el("w:p")
+            ppr = self.el("w:pPr")
+            ppr.append(self.el("w:pStyle", w_val=self.style["Table Text"]))
+            p.append(ppr)
+            tc.append(p)
+            tr.append(tc)
+            cells.append(_Cell(tc, t))
+        t._tbl.append(tr)
         return cells
+
+    def merge_down(self, first: Any, below: Any) -> None:
+        """Join a cell with the one under it (w:vMerge), as Word does, without a grid scan."""
+        for cell, value in ((first, "restart"), (below, None)):
+            tcpr = cell._tc.tcPr
+            if tcpr.find(self.qn("w:vMerge")) is None:
+                merge = self.el("w:vMerge", w_val=value) if value else self.el("w:vMerge")
+                tcpr.append(merge)
 
     # -- the document --------------------------------------------------------------------------
 
@@ -275,12 +331,12 @@ class _Writer:
         section = self.docx.sections[0]
         header = section.header.paragraphs[0]
         header._p.style = self.style["Header"]
-        header.add_run(marking)
+        self.run(header, marking)
         footer = section.footer.paragraphs[0]
         footer._p.style = self.style["Footer"]
-        footer.add_run(f"{marking} · Page ")
+        self.run(footer, f"{marking} · Page ")
         self.field(footer._p, "PAGE", "1")
-        footer.add_run(" of ")
+        self.run(footer, " of ")
         self.field(footer._p, "NUMPAGES", "1")
 
     def cover(self, doc: Document) -> None:
@@ -297,15 +353,15 @@ class _Writer:
         for label, value in meta:
             p = self.para("Cover Meta")
             self.run(p, f"{label}: ", "Strong")
-            p.add_run(value)
+            self.run(p, value)
         self.heading(1, "Key takeaways", "takeaways")
         for i, (text, cites) in enumerate(doc.takeaways, start=1):
             p = self.para("List Number", text + " [")
             for j, (anchor, label) in enumerate(cites):
                 if j:
-                    p.add_run("; ")
+                    self.run(p, "; ")
                 self.link(p, label, anchor)
-            p.add_run("]")
+            self.run(p, "]")
             self.bookmark(p, f"takeaway-{i}")
 
     def contents(self, doc: Document) -> None:
@@ -332,14 +388,14 @@ class _Writer:
             parts.append(long_date(info.published))
         p = self.para("Source Meta", " · ".join(parts))
         if info.completeness == "partial":
-            p.add_run(" · ")
+            self.run(p, " · ")
             self.run(p, "partial text", "Strong")
-        p.add_run(" · ")
+        self.run(p, " · ")
         self.link(p, "full citation", f"ref-{s.source_id}")
         for kind, title, anchor in s.relations:
             p = self.para("Normal", f"Relation: {kind} ")
             self.link(p, title, anchor)
-            p.add_run(".")
+            self.run(p, ".")
         self.heading(2, "Summary")
         for text in s.summary:
             self.para("Normal", text)
@@ -349,16 +405,16 @@ class _Writer:
             for anchor, f, _line in s.figures:
                 cells = self.add_row(t)
                 first = cells[0].paragraphs[0]
-                first.add_run(f.label)
+                self.run(first, f.label)
                 if f.note:
-                    first.add_run().add_break()
+                    self.line_break(first)
                     self.run(first, f.note, "Subtle Emphasis")
                 self.bookmark(first, anchor)
-                cells[1].paragraphs[0].add_run(value_text(f))
-                cells[2].paragraphs[0].add_run(f.unit)
-                cells[3].paragraphs[0].add_run(f.period)
+                self.run(cells[1].paragraphs[0], value_text(f))
+                self.run(cells[2].paragraphs[0], f.unit)
+                self.run(cells[3].paragraphs[0], f.period)
                 status = cells[4].paragraphs[0]
-                status.add_run(f.status)
+                self.run(status, f.status)
                 self.cite(status, s.number, s.source_id)
         if s.quotes:
             self.heading(2, "In their words")
@@ -380,7 +436,7 @@ class _Writer:
             for anchor, point in points:
                 p = self.para("List Bullet")
                 self.run(p, f"{point.title}.", "Strong")
-                p.add_run(f" {point.detail}")
+                self.run(p, f" {point.detail}")
                 self.cite(p, s.number, s.source_id)
                 self.bookmark(p, anchor)
         if info.notes:
@@ -412,21 +468,20 @@ class _Writer:
                 if row.disagreements:
                     self.run(p, "Disagreement: ", "Intense Emphasis")
                 self.run(p, row.label, "Strong")
-                p.add_run().add_break()
-                p.add_run(row.period)
+                self.line_break(p)
+                self.run(p, row.period)
             else:
-                first_cell.merge(cells[0])
+                self.merge_down(first_cell, cells[0])
             p = cells[1].paragraphs[0]
             self.link(p, f"[{doc.numbers[sid]}]", f"ref-{sid}")
-            p.add_run(f" {doc.short_labels[sid]}")
-            cells[2].paragraphs[0].add_run(f"{value_text(f)} {f.unit}")
-            cells[3].paragraphs[0].add_run(f.status)
+            self.run(p, f" {doc.short_labels[sid]}")
+            self.run(cells[2].paragraphs[0], f"{value_text(f)} {f.unit}")
+            self.run(cells[3].paragraphs[0], f.status)
         if row.disagreements:
-            cells = self.add_row(t)
-            merged = cells[0].merge(cells[-1])
+            [merged] = self.add_row(t, span=len(self.widths))
             p = merged.paragraphs[0]
             self.run(p, "Why they differ: ", "Strong")
-            p.add_run(doc.explanations.get(row.metric, "Not yet explained by the editors."))
+            self.run(p, doc.explanations.get(row.metric, "Not yet explained by the editors."))
 
     def chart(self, chart: ChartData, png: bytes) -> None:
         from docx.shared import Cm
@@ -443,7 +498,7 @@ class _Writer:
         self.run(caption, "Figure ", "Strong")
         self.field(caption._p, "SEQ Figure \\* ARABIC", str(self.figure_count))
         self.run(caption, f". {chart.title}.", "Strong")
-        caption.add_run(f" {chart.caption}")
+        self.run(caption, f" {chart.caption}")
         self.para("Caption", f"{chart.source_line}.")
 
     def appendix(self, doc: Document) -> None:
@@ -452,7 +507,7 @@ class _Writer:
             info = s.info
             p = self.para("Citation", f"[{s.number}] ")
             if info.authors:
-                p.add_run(", ".join(info.authors) + ". ")
+                self.run(p, ", ".join(info.authors) + ". ")
             self.run(p, info.title, "Emphasis")
             text = ". "
             if info.publisher:
@@ -465,20 +520,20 @@ class _Writer:
                 text += f" by {info.translator})" if info.translator else ")"
             if info.completeness == "partial":
                 text += ", partial text"
-            p.add_run(text + ". ")
+            self.run(p, text + ". ")
             if info.url:
                 self.url(p, info.url)
-                p.add_run(". ")
-            p.add_run(f"Seed file: {info.seed}.")
+                self.run(p, ". ")
+            self.run(p, f"Seed file: {info.seed}.")
             for kind, title, anchor in s.relations:
-                p.add_run(f" {kind[:1].upper()}{kind[1:]}: ")
+                self.run(p, f" {kind[:1].upper()}{kind[1:]}: ")
                 self.link(p, title, anchor)
-                p.add_run(".")
+                self.run(p, ".")
             self.bookmark(p, f"ref-{s.source_id}")
             p = self.para("Cited By", "Cited by: ")
             self.link(p, f"section {s.number}", s.anchor)
             for c in cites:
-                p.add_run("; ")
+                self.run(p, "; ")
                 self.link(p, c.label, c.anchor)
 
     # -- package-level settings ----------------------------------------------------------------
