@@ -7,6 +7,7 @@ An excerpt may skip words with "[…]" or "[...]": its parts must appear in orde
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import defaultdict
@@ -52,8 +53,7 @@ def fold(text: str) -> Folded:
     out: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
-        mapped = unicodedata.normalize("NFKC", char).translate(_FOLD)
-        for piece in mapped:
+        for piece in char if char.isascii() else _fold_char(char):
             if piece.isspace():
                 if not out or out[-1] == " ":
                     continue
@@ -69,6 +69,12 @@ def fold(text: str) -> Folded:
         out.pop()
         origin.pop()
     return Folded("".join(out), tuple(origin), text)
+
+
+@functools.cache
+def _fold_char(char: str) -> str:
+    """One character's folded form; cached, as unicodedata costs more than the rest of fold."""
+    return unicodedata.normalize("NFKC", char).translate(_FOLD)
 
 
 @dataclass(frozen=True)
