@@ -10,9 +10,10 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
+from yaml.cyaml import CParser  # type: ignore[attr-defined]
 from yaml.events import AliasEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -52,15 +53,13 @@ class YamlProblem(Exception):
         self.line, self.column, self.message = line, column, message
 
 
-class _StrictComposer(yaml.SafeLoader):
-    """A loader that builds nodes but refuses aliases, anchors and deep nesting while parsing."""
+class _StrictChecks:
+    """Node building that refuses aliases, anchors, tags and deep nesting while parsing."""
 
-    def __init__(self, stream: str):
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
-        event = self.peek_event()  # type: ignore[no-untyped-call]
+        event = self.peek_event()  # type: ignore[attr-defined]
         mark = event.start_mark
         if isinstance(event, AliasEvent):
             raise YamlProblem(
@@ -92,9 +91,26 @@ class _StrictComposer(yaml.SafeLoader):
                 f"nesting deeper than {MAX_DEPTH} levels is not allowed",
             )
         try:
-            return super().compose_node(parent, index)
+            return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
         finally:
             self._depth -= 1
+
+
+class _StrictComposer(_StrictChecks, yaml.SafeLoader):
+    """Pure-Python parsing: slower, and the source of the error messages editors see."""
+
+
+class _FastComposer(_StrictChecks, yaml.composer.Composer, CParser, yaml.resolver.Resolver):
+    """LibYAML's parser under the same checks: several times faster on valid files.
+
+    Python's Composer comes first in the order, so nodes are built by the checked compose_node
+    from LibYAML's events rather than by LibYAML's own composer.
+    """
+
+    def __init__(self, stream: str):
+        CParser.__init__(self, stream)
+        yaml.composer.Composer.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
 
 
 def bad_character(text: str) -> str | None:
@@ -139,18 +155,9 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
         text = read_text(path, shown)
         if not text.strip():
             raise YamlProblem(1, 1, "file is empty; expected a mapping of fields")
-        try:
-            loader = _StrictComposer(text)
-        except yaml.reader.ReaderError as exc:
-            # PyYAML refuses raw control characters when it opens the text: locate the character.
-            line = text.count("\n", 0, exc.position) + 1
-            column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-            bad = bad_character(chr(exc.character)) or f"the character U+{exc.character:04X}"
-            raise YamlProblem(line, column, f"the file holds {bad}; remove it") from None
-        try:
-            root = loader.get_single_node()
-        finally:
-            loader.dispose()
+        root = _compose_fast(text)
+        if root is False:  # something is wrong: parse again in Python for the exact message
+            root = _compose_checked(text)
     except YamlProblem as exc:
         return None, [Problem(Location(shown, exc.line, exc.column), exc.message)]
     except yaml.composer.ComposerError as exc:
@@ -174,6 +181,34 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
     return loaded, problems
 
 
+def _compose_fast(text: str) -> Node | Literal[False] | None:
+    """The file's node tree through LibYAML, or False when anything at all goes wrong."""
+    try:
+        loader = _FastComposer(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, YamlProblem):
+        return False
+
+
+def _compose_checked(text: str) -> Node | None:
+    """The file's node tree through PyYAML's Python parser, whose errors name the problem."""
+    try:
+        loader = _StrictComposer(text)
+    except yaml.reader.ReaderError as exc:
+        # PyYAML refuses raw control characters when it opens the text: locate the character.
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        bad = bad_character(chr(exc.character)) or f"the character U+{exc.character:04X}"
+        raise YamlProblem(line, column, f"the file holds {bad}; remove it") from None
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "not valid YAML"
     if "found character '\\t'" in problem or "found character '\t'" in problem:
@@ -187,8 +222,8 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem]) -> Any:
     loaded.positions[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
-        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
-            return None  # YAML's null: a field left empty, never the text "null"
+        if not node.style and node.value in ("", "~", "null", "Null", "NULL"):
+            return None  # YAML's null (plain style: None from PyYAML, "" from LibYAML)
         value = str(node.value)
         bad = bad_character(value)
         if bad:
