@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 APT_PACKAGES := poppler-utils libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 
-.PHONY: pdf docx html all test lint typecheck check system-deps clean
+.PHONY: pdf docx html all test lint typecheck check bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -44,6 +44,11 @@ typecheck: $(VENV)/.installed
 
 test: system-deps $(VENV)/.installed lint typecheck
 	$(BIN)/pytest -q
+
+# Benchmarks (not part of the tests): results in benchmarks/results.json and docs/benchmarks.md.
+bench: system-deps $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf build

@@ -1,15 +1,22 @@
-"""Benchmarks: whole-process build times against a bare WeasyPrint render, at N sources.
+"""Benchmarks: whole-process builds against the tools a user would pick instead, at N sources.
 
-Usage: .venv/bin/python benchmarks/run.py [--sizes 5 50] [--runs 5]
-Writes benchmarks/results.json and prints a Markdown table. Not part of the test command.
+Usage: .venv/bin/pip install -e '.[bench]' && .venv/bin/python benchmarks/run.py
+       [--sizes 5 50 200] [--runs 5] [--no-profile]
+For each N, on one synthetic project (benchmarks/synthetic.py): `briefing build` for pdf (chart
+cache warm and empty), docx and html; a bare process that imports WeasyPrint and renders the
+same final HTML; pandoc writing a DOCX from equivalent Markdown (benchmarks/markdown.py);
+pandoc -> HTML -> WeasyPrint; `briefing check`. Then `briefing check` and `briefing --help` on
+the repository's own five-source briefing, and a profile of one PDF and one DOCX build.
+Writes benchmarks/results.json and docs/benchmarks.md. Not part of the test command.
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -17,9 +24,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
+
+from synthetic import synthetic_project
 
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+BRIEFING = str(BIN / "briefing")
 
 BARE_RENDER = """
 import sys
@@ -27,8 +38,8 @@ from weasyprint import HTML
 from briefing.render_pdf import ASSET_SCHEME, locked_fetcher
 from briefing.render_html import template_dirs
 html = open(sys.argv[1], encoding="utf-8").read()
-HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(template_dirs(None))).write_pdf(
-    sys.argv[2], pdf_variant="pdf/ua-1")
+HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(template_dirs(None))
+     ).write_pdf(sys.argv[2], pdf_variant="pdf/ua-1")
 """
 
 FINAL_HTML = """
@@ -48,87 +59,297 @@ html = render_html(doc, svgs, medium="print", dirs=template_dirs(project.templat
 Path(sys.argv[2]).write_text(html, encoding="utf-8")
 """
 
+# pandoc's HTML rendered by WeasyPrint with the briefing's own fonts, so both PDF paths do the
+# same font work; WeasyPrint's default fetcher reads the fonts from the template folder.
+PANDOC_WEASYPRINT = """
+import sys
+from weasyprint import CSS, HTML
+fonts = sys.argv[3]
+css = CSS(string=f'''
+@font-face {{ font-family: "Noto Serif"; src: url("file://{fonts}/NotoSerif-Regular.ttf"); }}
+@font-face {{ font-family: "Noto Serif"; font-weight: bold; src: url("file://{fonts}/NotoSerif-Bold.ttf"); }}
+@font-face {{ font-family: "Noto Sans CJK SC"; src: url("file://{fonts}/NotoSansSC-Regular-subset.ttf"); }}
+@page {{ size: A4; margin: 24mm 20mm 22mm; }}
+body {{ font-family: "Noto Serif", "Noto Sans CJK SC"; font-size: 10.5pt; max-width: none; }}
+table {{ width: 100%; border-collapse: collapse; font-size: 8.5pt; }}
+img {{ max-width: 100%; }}
+''')
+HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], stylesheets=[css])
+"""
 
-def synthetic_project(target: Path, sources: int) -> Path:
-    """The real content's shape scaled to N sources: seeds and summaries copied under new ids."""
-    (target / "content").mkdir(parents=True)
-    (target / "seeds").mkdir()
-    originals = sorted(p for p in (REPO / "content").glob("*.yaml") if p.stem != "front-matter")
-    ids = [p.stem for p in originals]
-    front = (REPO / "content" / "front-matter.yaml").read_text(encoding="utf-8")
-    for copy in range(-(-sources // len(originals))):
-        for original in originals:
-            if len(list((target / "content").glob("*.yaml"))) >= sources:
-                break
-            text = original.read_text(encoding="utf-8")
-            seed = re.search(r"seed: (\S+)", text).group(1)  # type: ignore[union-attr]
-            new_seed = f"c{copy:03d}_{seed}" if copy else seed
-            shutil.copy(REPO / "seeds" / seed, target / "seeds" / new_seed)
-            new_id = f"{original.stem}-c{copy}" if copy else original.stem
-            text = text.replace(f"seed: {seed}", f"seed: {new_seed}")
-            for other in ids:  # relations point at the copy of the same round
-                if copy:
-                    text = text.replace(f"source: {other}\n", f"source: {other}-c{copy}\n")
-            (target / "content" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
-    (target / "content" / "front-matter.yaml").write_text(front, encoding="utf-8")
-    return target
+# Where the time of one build goes: (bucket, module file suffix, function name); cumulative.
+PROFILE_BUCKETS = [
+    ("load and validate content", "briefing/content.py", "load_content"),
+    ("prove excerpts, compare figures", "briefing/provenance.py", "check_provenance"),
+    ("document model", "briefing/document.py", "build_document"),
+    ("charts", "briefing/charts.py", "render_chart"),
+    ("template rendering (Jinja)", "briefing/render_html.py", "render_html"),
+    ("WeasyPrint: styles and layout", "weasyprint/__init__.py", "render"),
+    ("WeasyPrint: drawing and writing the PDF", "weasyprint/document.py", "write_pdf"),
+    ("DOCX: building the document", "briefing/render_docx.py", "write"),
+    ("DOCX: saving the package", "briefing/render_docx.py", "save"),
+    ("publishing the files", "briefing/publish.py", "publish"),
+]
 
 
-def timed(command: list[str], runs: int) -> dict[str, float]:
+def timed(command: list[str], runs: int, before: Any = None) -> dict[str, float]:
+    """Median, min and max wall time and the peak RSS of a whole process, over `runs` runs."""
     times, peaks = [], []
     for _ in range(runs):
+        if before:
+            before()
         started = time.perf_counter()
         proc = subprocess.run(
             ["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True
         )
         times.append(time.perf_counter() - started)
-        if proc.returncode not in (0, 1):
-            raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr}")
+        if proc.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr[-2000:]}")
         peaks.append(int(proc.stderr.strip().splitlines()[-1]) / 1024)
-    return {"median": statistics.median(times), "min": min(times), "max": max(times),
-            "peak_rss_mb": max(peaks)}  # fmt: skip
+    return {
+        "median": round(statistics.median(times), 3),
+        "min": round(min(times), 3),
+        "max": round(max(times), 3),
+        "peak_rss_mb": round(max(peaks)),
+    }
+
+
+def pdf_pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True).stdout
+    return int(next(line.split()[-1] for line in out.splitlines() if line.startswith("Pages:")))
+
+
+def pandoc_binary() -> str:
+    try:
+        import pypandoc  # type: ignore[import-not-found]
+    except ImportError:
+        raise SystemExit("pandoc is a benchmark dependency: pip install -e '.[bench]'") from None
+    return str(pypandoc.get_pandoc_path())
+
+
+def measure_size(size: int, runs: int, work: Path, pandoc: str) -> dict[str, Any]:
+    project = synthetic_project(work / "project", size)
+    where = ["--project", str(project)]
+    build = [BRIEFING, "build", "-q", *where, "-f"]
+    charts = project / "build" / ".cache" / "charts"
+    subprocess.run([*build, "all"], check=True, capture_output=True)  # warm the chart cache
+    row: dict[str, Any] = {"sources": size}
+    row["build pdf"] = timed([*build, "pdf"], runs)
+    row["build docx"] = timed([*build, "docx"], runs)
+    row["build html"] = timed([*build, "html"], runs)
+    row["build pdf, empty chart cache"] = timed(
+        [*build, "pdf"], runs, before=lambda: shutil.rmtree(charts, ignore_errors=True)
+    )
+    row["check"] = timed([BRIEFING, "check", "-q", *where], runs)
+    built = {p.suffix: p for p in (project / "build").iterdir() if p.is_file()}
+    html, bare_pdf = work / "final.html", work / "bare.pdf"
+    subprocess.run([sys.executable, "-c", FINAL_HTML, str(project), str(html)], check=True)
+    row["bare weasyprint"] = timed(
+        [sys.executable, "-c", BARE_RENDER, str(html), str(bare_pdf)], runs
+    )
+    markdown = work / "pandoc" / "briefing.md"
+    markdown.parent.mkdir()
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "markdown.py"), str(project), str(markdown)],
+        check=True,
+    )
+    os.chdir(markdown.parent)  # pandoc finds the chart images beside the Markdown
+    row["pandoc docx"] = timed([pandoc, markdown.name, "-o", "pandoc.docx"], runs)
+    fonts = REPO / "templates" / "fonts"
+    (markdown.parent / "render.py").write_text(PANDOC_WEASYPRINT, encoding="utf-8")
+    script = (
+        f"{pandoc} -s {markdown.name} -o pandoc.html --metadata lang=en && "
+        f"{sys.executable} render.py pandoc.html pandoc.pdf {fonts}"
+    )
+    row["pandoc -> weasyprint"] = timed(["sh", "-c", script], runs)
+    os.chdir(REPO)
+    row["outputs"] = {
+        "pdf pages": pdf_pages(built[".pdf"]),
+        "pdf bytes": built[".pdf"].stat().st_size,
+        "docx bytes": built[".docx"].stat().st_size,
+        "html bytes": built[".html"].stat().st_size,
+        "bare pdf pages": pdf_pages(bare_pdf),
+        "pandoc pdf pages": pdf_pages(markdown.parent / "pandoc.pdf"),
+        "pandoc docx bytes": (markdown.parent / "pandoc.docx").stat().st_size,
+        "markdown bytes": markdown.stat().st_size,
+    }
+    return row
+
+
+def profile(fmt: str, size: int, work: Path) -> dict[str, float]:
+    """Cumulative seconds per stage of one in-process build, from cProfile."""
+    project = synthetic_project(work / f"profile-{fmt}", size)
+    warm = [BRIEFING, "build", "-q", "-f", fmt, "--project", str(project)]
+    subprocess.run(warm, check=True, capture_output=True)  # charts cached, as in an edit loop
+    stats_file = work / f"{fmt}.prof"
+    code = (
+        "import cProfile, sys; from pathlib import Path; from briefing.build import build; "
+        "cProfile.run('build(Path(sys.argv[1]), [sys.argv[3]])', sys.argv[2])"
+    )
+    subprocess.run([sys.executable, "-c", code, str(project), str(stats_file), fmt], check=True)
+    import pstats
+
+    stats = pstats.Stats(str(stats_file)).stats  # type: ignore[attr-defined]
+    total = max(ct for (_, _, _, ct, _) in stats.values())
+    summary = {"total (under the profiler)": round(total, 3)}
+    for bucket, suffix, name in PROFILE_BUCKETS:
+        seconds = sum(
+            ct
+            for (file, _, func), (_, _, _, ct, _) in stats.items()
+            if func == name and file.endswith(suffix)
+        )
+        if seconds:
+            summary[bucket] = round(seconds, 3)
+    return summary
+
+
+def targets(sizes: dict[str, Any], real: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of the benchmark issue, with the measured figure and whether it is met."""
+    found: list[dict[str, Any]] = []
+
+    def add(name: str, value: float, limit: float, unit: str = "×") -> None:
+        found.append({"target": name, "measured": round(value, 3), "limit": limit,
+                      "unit": unit, "met": value <= limit})  # fmt: skip
+
+    for n, row in sizes.items():
+        pdf, bare = row["build pdf"]["median"], row["bare weasyprint"]["median"]
+        if int(n) <= 50:
+            add(f"N={n}: PDF build / bare WeasyPrint (cache warm)", pdf / bare, 1.15)
+            empty = row["build pdf, empty chart cache"]["median"]
+            add(f"N={n}: PDF build / bare WeasyPrint (empty chart cache)", empty / bare, 1.4)
+        add(
+            f"N={n}: PDF build / pandoc -> WeasyPrint",
+            pdf / row["pandoc -> weasyprint"]["median"],
+            1.0,
+        )
+        add(
+            f"N={n}: DOCX build / pandoc DOCX",
+            row["build docx"]["median"] / row["pandoc docx"]["median"],
+            0.8,
+        )
+    small, large = min(sizes, key=int), max(sizes, key=int)
+    if small != large:
+        for fmt in ("pdf", "docx", "html"):
+            per_small = sizes[small][f"build {fmt}"]["median"] / int(small)
+            per_large = sizes[large][f"build {fmt}"]["median"] / int(large)
+            add(f"{fmt}: time per source at N={large} / at N={small}", per_large / per_small, 1.25)
+        add(f"PDF peak RSS at N={large}", sizes[large]["build pdf"]["peak_rss_mb"], 750, "MB")
+    add("briefing check, five-source briefing", real["check"]["median"], 0.35, "s")
+    add("briefing --help", real["--help"]["median"], 0.25, "s")
+    return found
+
+
+def marginal(sizes: dict[str, Any]) -> dict[str, Any]:
+    """Seconds each extra source adds, between consecutive sizes: flat slopes mean linear."""
+    ordered = sorted(sizes, key=int)
+    slopes: dict[str, Any] = {}
+    for fmt in ("pdf", "docx", "html"):
+        slopes[fmt] = {
+            f"{a}->{b}": round(
+                (sizes[b][f"build {fmt}"]["median"] - sizes[a][f"build {fmt}"]["median"])
+                / (int(b) - int(a)),
+                4,
+            )
+            for a, b in itertools.pairwise(ordered)
+        }
+    return slopes
+
+
+def markdown_report(results: dict[str, Any]) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Machine: {results['machine']}. Taken {results['date']} with `python benchmarks/run.py"
+        f" --sizes {' '.join(results['sizes'])} --runs {results['runs']}`; every figure is a "
+        "whole process, median of the runs (min–max), peak RSS in MB.",
+        "",
+        "| N | measure | median s | min–max s | peak RSS MB |",
+        "|---|---|---|---|---|",
+    ]
+    for n, row in results["sizes"].items():
+        for name, m in row.items():
+            if isinstance(m, dict) and "median" in m:
+                lines.append(
+                    f"| {n} | {name} | {m['median']:.2f} | {m['min']:.2f}–{m['max']:.2f} "
+                    f"| {m['peak_rss_mb']} |"
+                )
+    for name, m in results["real"].items():
+        lines.append(
+            f"| 5 (real) | {name} | {m['median']:.2f} | {m['min']:.2f}–{m['max']:.2f} "
+            f"| {m['peak_rss_mb']} |"
+        )
+    lines += ["", "## Targets", "", "| target | measured | limit | met |", "|---|---|---|---|"]
+    for t in results["targets"]:
+        lines.append(
+            f"| {t['target']} | {t['measured']}{' ' + t['unit'] if t['unit'] != '×' else '×'} "
+            f"| {t['limit']} | {'yes' if t['met'] else '**no**'} |"
+        )
+    lines += [
+        "",
+        "## Outputs",
+        "",
+        "| N | " + " | ".join(next(iter(results["sizes"].values()))["outputs"]) + " |",
+    ]
+    lines.append("|---" * (1 + len(next(iter(results["sizes"].values()))["outputs"])) + "|")
+    for n, row in results["sizes"].items():
+        lines.append(f"| {n} | " + " | ".join(str(v) for v in row["outputs"].values()) + " |")
+    lines += [
+        "",
+        "## Seconds added per source",
+        "",
+        "```",
+        json.dumps(results["marginal"], indent=2),
+        "```",
+    ]
+    for fmt, summary in results.get("profiles", {}).items():
+        lines += [
+            "",
+            f"## Where the time goes: one {fmt} build",
+            "",
+            "| stage | seconds |",
+            "|---|---|",
+        ]
+        lines += [f"| {stage} | {seconds} |" for stage, seconds in summary.items()]
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--profile-size", type=int, default=50)
+    parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
-    briefing = str(BIN / "briefing")
-    results = {"machine": f"{platform.machine()}, {platform.python_version()}, "
-               f"{len(__import__('os').sched_getaffinity(0))} cores", "sizes": {}}  # fmt: skip
+    pandoc = pandoc_binary()
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")), platform.processor())  # fmt: skip
+    results: dict[str, Any] = {
+        "machine": f"{cpu}, {len(os.sched_getaffinity(0))} cores, {platform.system()} "
+        f"{platform.machine()}, Python {platform.python_version()}",
+        "date": time.strftime("%Y-%m-%d"),
+        "runs": args.runs,
+        "sizes": {},
+    }
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            project = synthetic_project(Path(tmp) / "project", size)
-            p = ["--project", str(project)]
-            row: dict[str, dict[str, float]] = {}
-            subprocess.run(
-                [briefing, "build", "-q", "-f", "pdf", *p], check=True
-            )  # warm chart cache
-            for fmt in ("pdf", "docx", "html"):
-                row[f"build {fmt}"] = timed([briefing, "build", "-q", "-f", fmt, *p], args.runs)
-            html, pdf = Path(tmp) / "final.html", Path(tmp) / "bare.pdf"
-            subprocess.run([sys.executable, "-c", FINAL_HTML, str(project), str(html)], check=True)
-            row["bare weasyprint"] = timed(
-                [sys.executable, "-c", BARE_RENDER, str(html), str(pdf)], args.runs
-            )
-            row["check"] = timed([briefing, "check", "-q", *p], args.runs)
-            row["--help"] = timed([briefing, "--help"], args.runs)
-            row["ratio pdf/bare"] = {
-                "median": row["build pdf"]["median"] / row["bare weasyprint"]["median"]
+            print(f"N={size} …", file=sys.stderr)
+            results["sizes"][str(size)] = measure_size(size, args.runs, Path(tmp), pandoc)
+    results["real"] = {
+        "check": timed([BRIEFING, "check", "-q", "--project", str(REPO)], args.runs),
+        "--help": timed([BRIEFING, "--help"], args.runs),
+    }
+    if not args.no_profile:
+        with tempfile.TemporaryDirectory() as tmp:
+            results["profiles"] = {
+                fmt: profile(fmt, args.profile_size, Path(tmp)) for fmt in ("pdf", "docx")
             }
-            built = next((project / "build").glob("*.pdf"))
-            row["pdf bytes"] = {"median": built.stat().st_size}
-            results["sizes"][str(size)] = row  # type: ignore[index]
-    out = REPO / "benchmarks" / "results.json"
-    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print("| N | measure | median s | min | max | peak RSS MB |\n|---|---|---|---|---|---|")
-    for size, row in results["sizes"].items():  # type: ignore[union-attr]
-        for name, m in row.items():
-            print(
-                f"| {size} | {name} | {m['median']:.2f} | {m.get('min', 0):.2f} | "
-                f"{m.get('max', 0):.2f} | {m.get('peak_rss_mb', 0):.0f} |"
-            )
+    results["targets"] = targets(results["sizes"], results["real"])
+    results["marginal"] = marginal(results["sizes"])
+    (REPO / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    report = markdown_report(results)
+    (REPO / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
+    print(report)
 
 
 if __name__ == "__main__":
