@@ -5,21 +5,24 @@ It is validated like the content; options given on the command line override it.
 
 from __future__ import annotations
 
+import os
+import re
+import string
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .errors import ContentError, UsageError
-from .load import load_yaml
+from .errors import ContentError, Problem, UsageError
+from .load import Loaded, load_yaml
 from .models import TLP_MARKINGS, Line, Strict
 from .validate import validate_model
 
 CONFIG_NAME = "briefing.yaml"
 Format = Literal["pdf", "docx", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx", "html")
-Folder = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\n\x00]*$")]
+Folder = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\n]*$")]
 
 
 class EmailSettings(Strict):
@@ -43,7 +46,8 @@ class Config(Strict):
     templates: Folder = "templates"
     output: Folder = "build"
     formats: list[Format] = Field(default_factory=lambda: ["pdf"], min_length=1)  # type: ignore[arg-type]
-    filename: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9{}_.-]{1,120}$")] = (
+    # Checked further by filename_problems, which can say what is wrong with it.
+    filename: Annotated[str, StringConstraints(min_length=1, max_length=120)] = (
         "briefing-{date}-v{version}"
     )
     paper: Literal["A4", "Letter"] = "A4"
@@ -92,6 +96,8 @@ def find_project(start: Path) -> Project:
         config = None
         if loaded is not None and not problems:
             config, problems = validate_model(Config, loaded)
+        if config is not None and loaded is not None:
+            problems += filename_problems(config, loaded) + output_problems(config, loaded)
         if problems or config is None:
             raise ContentError(problems)
     else:
@@ -104,3 +110,80 @@ def find_project(start: Path) -> Project:
             f"(one with {config.content}/ and {config.seeds}/) or pass --project"
         )
     return project
+
+
+FILENAME_FIELDS = {"date": 10, "version": 20}  # each field's longest value
+MAX_NAME = 200  # characters of a file name without its extension; staging adds a few more
+
+
+def filename_problems(config: Config, loaded: Loaded) -> list[Problem]:
+    """The file name pattern may only make plain names: no paths, no hidden files, no surprises."""
+    pattern = config.filename
+    where = loaded.locate(("filename",))
+    expected = "expected letters, digits, '-', '_', '.' and the fields {date} and {version}"
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem(where, message, "filename")]
+
+    try:
+        parts = list(string.Formatter().parse(pattern))
+    except ValueError:
+        return problem(f"unbalanced braces; {expected}, got {pattern!r}")
+    longest = 0
+    for literal, name, spec, conversion in parts:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]*", literal):
+            return problem(f"{expected}, got {pattern!r}")
+        longest += len(literal)
+        if name is None:
+            continue
+        if name not in FILENAME_FIELDS or spec or conversion:
+            field = (
+                "{"
+                + name
+                + ("!" + conversion if conversion else "")
+                + (":" + spec if spec else "")
+                + "}"
+            )
+            return problem(f"unknown field {field}; the only fields are {{date}} and {{version}}")
+        longest += FILENAME_FIELDS[name]
+    if pattern.startswith("."):
+        return problem(f"must not start with '.' (the files would be hidden), got {pattern!r}")
+    if longest > MAX_NAME:
+        return problem(
+            f"makes file names of up to {longest} characters; at most {MAX_NAME} allowed"
+        )
+    return []
+
+
+def output_problems(config: Config, loaded: Loaded) -> list[Problem]:
+    """The output folder is a folder of its own inside the project, apart from the inputs."""
+    output = os.path.normpath(config.output)
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    where = loaded.locate(("output",))
+    if os.path.isabs(output) or output == os.pardir or output.startswith(os.pardir + os.sep):
+        message = "expected a folder inside the project (a relative path without '..')"
+        return [Problem(where, f"{message}, got {config.output!r}", "output")]
+    if output == os.curdir:
+        message = "expected a folder of its own inside the project, not the project folder"
+        return [Problem(where, f"{message}, got {config.output!r}", "output")]
+    for key in ("content", "seeds", "templates"):
+        folder = os.path.normpath(getattr(config, key))
+        named = getattr(config, key)
+        if output == folder:
+            relation = f"is the {key} folder"
+        elif output.startswith(folder + os.sep):
+            relation = f"is inside the {key} folder {named!r}"
+        elif folder.startswith(output + os.sep):
+            relation = f"holds the {key} folder {named!r}"
+        else:
+            continue
+        field = "output" if "output" in data else key  # the line that made the clash
+        return [
+            Problem(
+                loaded.locate((field,)),
+                f"{config.output!r} {relation}; expected a folder of its own for the built "
+                "files, such as 'build'",
+                field,
+            )
+        ]
+    return []
