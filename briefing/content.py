@@ -14,6 +14,7 @@ from .validate import validate_model
 
 FRONT_MATTER = "front-matter"
 MAX_SOURCES = 500
+MAX_ID = 64  # as models.Slug
 
 
 @dataclass
@@ -51,18 +52,40 @@ def load_content(project: Project) -> Content:
                 )
             ]
         )
+    seen: dict[str, Path] = {}
     for path in paths:
         shown = project.shown(path)
         source_id = path.stem
         if source_id != FRONT_MATTER and not re.match(SLUG_PATTERN, source_id):
+            # A name with a line break or control character is shown only quoted, in the message.
+            where = shown if shown.isprintable() else project.shown(project.content_dir)
             problems.append(
                 Problem(
-                    Location(shown),
+                    Location(where),
                     "file name must be the source id: lowercase letters, digits and single "
                     f"hyphens, ending in .yaml (got {path.name!r})",
                 )
             )
             continue
+        if len(source_id) > MAX_ID:
+            problems.append(
+                Problem(
+                    Location(shown),
+                    f"file name must be the source id: at most {MAX_ID} characters before "
+                    f".yaml, got {len(source_id)}",
+                )
+            )
+            continue
+        if source_id in seen:
+            problems.append(
+                Problem(
+                    Location(shown),
+                    f"{seen[source_id].name} already has the id {source_id!r}; "
+                    "expected one file per source (remove one of them)",
+                )
+            )
+            continue
+        seen[source_id] = path
         loaded, found = load_yaml(path, shown)
         problems += found
         if loaded is None or found:
