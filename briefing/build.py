@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Format, Project, find_project
-from .content import load_content
-from .document import Document, build_document
-from .errors import ContentError
+from .content import Content, load_content
+from .document import ChartData, Document, build_document
+from .errors import ContentError, Problem, PublishError, RenderError
 from .provenance import check_provenance
 from .publish import publish
 from .render_html import template_dirs
@@ -45,6 +46,56 @@ def output_name(project: Project, doc: Document, fmt: str) -> Path:
     return project.output_dir / f"{stem}.{fmt}"
 
 
+def prepare_output(project: Project) -> None:
+    """Make sure the output folder is a folder of its own, before anything is rendered.
+
+    A symbolic link as the output folder is followed (a build folder on another disk is a common
+    set-up), but not into the project's own folders: the built files never land among the inputs.
+    """
+    out = project.output_dir
+    shown = project.shown(out)
+    if out.is_symlink() and not out.exists():
+        raise PublishError(
+            f"{shown} is a symbolic link to {os.readlink(out)}, which does not exist; "
+            "expected the output folder or a link to one"
+        )
+    if out.exists() and not out.is_dir():
+        raise PublishError(f"{shown} is a file; expected the output folder (remove the file)")
+    real = out.resolve()
+    if real == project.root or real in project.root.parents:
+        raise PublishError(
+            f"{shown} leads to {real}, which holds the whole project; "
+            "expected a folder of its own for the built files"
+        )
+    for role, folder in (
+        ("content", project.content_dir),
+        ("seeds", project.seeds_dir),
+        ("templates", project.templates_dir),
+    ):
+        folder = folder.resolve()
+        if real == folder or folder in real.parents or real in folder.parents:
+            raise PublishError(
+                f"{shown} leads to {project.shown(real)}, which overlaps the {role} folder; "
+                "expected a folder of its own for the built files"
+            )
+
+
+def check_names(project: Project, content: Content, names: list[Path]) -> None:
+    """The front matter's version is part of the file name: it must not make a hidden file."""
+    for path in names:
+        if path.name.startswith("."):
+            raise ContentError(
+                [
+                    Problem(
+                        content.front_file.locate(("version",)),
+                        f"makes the output file name {path.name!r}, a hidden file; expected a "
+                        "version that starts with a letter or digit",
+                        "version",
+                    )
+                ]
+            )
+
+
 def build(
     root: Path,
     formats: list[Format],
@@ -54,6 +105,7 @@ def build(
     warn: Callable[[str], None] = lambda _: None,
 ) -> list[Built]:
     project = find_project(root)
+    prepare_output(project)
     progress("checking content")
     content = load_content(project)
     report = check_provenance(project, content)
@@ -61,7 +113,10 @@ def build(
         from .glyphs import font_coverage, missing_glyphs
 
         font_dirs = [d / "fonts" for d in template_dirs(project.templates_dir)]
-        covered = font_coverage(font_dirs, project.output_dir / ".cache")
+        try:
+            covered = font_coverage(font_dirs, project.output_dir / ".cache")
+        except OSError:  # the cache is an optimisation: a folder that refuses it costs time only
+            covered = font_coverage(font_dirs, None)
         files = [content.front_file, *content.files.values()]
         report.problems += missing_glyphs(files, covered)
     failing = report.errors + (report.warnings if strict else [])
@@ -70,15 +125,23 @@ def build(
     for problem in report.warnings:
         warn(str(problem))
     doc = build_document(content, report)
+    check_names(project, content, [output_name(project, doc, f) for f in formats])
     outputs: dict[Path, bytes] = {}
     pages: dict[Path, int | None] = {}
     dirs = template_dirs(project.templates_dir)
     cache = project.output_dir / ".cache" / "charts"
-    if "pdf" in formats or "html" in formats:
+
+    def chart(data: ChartData, kind: str) -> bytes:
         from .charts import render_chart
 
+        try:
+            return render_chart(data, kind, cache)
+        except OSError:  # the cache could not be written: draw it again without
+            return render_chart(data, kind, None)
+
+    if "pdf" in formats or "html" in formats:
         progress("drawing charts")
-        svgs = {c.id: render_chart(c, "svg", cache) for c in doc.charts}
+        svgs = {c.id: chart(c, "svg") for c in doc.charts}
     if "pdf" in formats:
         from .render_html import render_html
         from .render_pdf import render_pdf
@@ -108,14 +171,36 @@ def build(
         outputs[path] = render_html(doc, svgs, medium="screen", dirs=dirs).encode("utf-8")
         pages[path] = None
     if "docx" in formats:
-        from .charts import render_chart
+        from docx.opc.exceptions import PackageNotFoundError
+
         from .render_docx import render_docx
 
         progress("rendering DOCX")
-        pngs = {c.id: render_chart(c, "png", cache) for c in doc.charts}
+        pngs = {c.id: chart(c, "png") for c in doc.charts}
         path = output_name(project, doc, "docx")
-        outputs[path] = render_docx(doc, pngs, dirs=dirs, created=creation_date(doc))
+        try:
+            outputs[path] = render_docx(doc, pngs, dirs=dirs, created=creation_date(doc))
+        except (KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+            unusable = reference_problem(project, dirs, exc)
+            if unusable is None:
+                raise
+            raise unusable from None
         pages[path] = None
     progress("writing")
     written = publish(outputs)
     return [Built(p, p.suffix[1:], len(outputs[p]), pages[p]) for p in written]
+
+
+def reference_problem(project: Project, dirs: list[Path], exc: Exception) -> RenderError | None:
+    """A project's own reference.docx that python-docx cannot use is the user's to fix."""
+    from .render_docx import REFERENCE_NAME
+    from .render_html import packaged_templates
+
+    reference = next((d / REFERENCE_NAME for d in dirs if (d / REFERENCE_NAME).is_file()), None)
+    if reference is None or reference.parent.resolve() == packaged_templates().resolve():
+        return None  # the shipped reference document works: this is a bug, not the user's file
+    detail = exc.args[0] if exc.args else type(exc).__name__
+    return RenderError(
+        f"{project.shown(reference)}: cannot use it as the Word reference document ({detail}); "
+        "expected a .docx saved by Word with the styles of templates/reference.docx"
+    )

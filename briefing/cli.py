@@ -164,6 +164,9 @@ def build_command(
             built = build(project, formats, strict=strict, progress=progress, warn=out.problem)
     except BriefingError as error:
         raise _fail(error) from None
+    except OSError as error:  # a file the pipeline could not read or write: say which
+        where, why = error.filename or "a file", error.strerror or str(error)
+        raise _fail(BriefingError(f"{where}: {why}")) from None
     elapsed = time.perf_counter() - started
     for item in built:
         pages = f", {item.pages} pages" if item.pages else ""
