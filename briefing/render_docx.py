@@ -25,6 +25,7 @@ from .render_html import bound_text, number
 REFERENCE_NAME = "reference.docx"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_CM = 16.0
+MAX_PROPERTY = 255  # characters in a core property (docProps/core.xml)
 TWIPS_PER_CM = 1440 / 2.54
 STYLE_NAMES = (
     "Normal",
@@ -542,17 +543,17 @@ class _Writer:
         front = doc.front
         when = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
         props = self.docx.core_properties
-        props.title = front.title
-        props.author = front.author or front.organisation
-        props.last_modified_by = front.author or front.organisation
-        props.subject = front.subtitle or ""
-        props.keywords = ", ".join(front.keywords)
+        props.title = property_text(front.title)
+        props.author = property_text(front.author or front.organisation)
+        props.last_modified_by = property_text(front.author or front.organisation)
+        props.subject = property_text(front.subtitle or "")
+        props.keywords = property_text(", ".join(front.keywords))
         props.language = front.language
         props.category = "Briefing"
         props.comments = ""
         props.identifier = ""
         props.version = front.version
-        props.content_status = front.marking
+        props.content_status = property_text(front.marking)
         props.revision = 1
         props.created = props.modified = props.last_printed = when
         settings = self.docx.settings.element
@@ -590,6 +591,11 @@ class _Writer:
                 info.create_system = 0
                 target.writestr(info, source.read(name), compresslevel=6)
         return out.getvalue()
+
+
+def property_text(text: str) -> str:
+    """Text for a core property, which Word (and python-docx) cap at 255 characters."""
+    return text if len(text) <= MAX_PROPERTY else text[: MAX_PROPERTY - 1] + "…"
 
 
 def value_text(f: Figure) -> str:
