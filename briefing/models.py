@@ -8,19 +8,76 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
+# Bidirectional controls in prose. Overrides show the characters after them in reverse order,
+# so "‮05" reads as "50": refused. Embeddings and isolates set right-to-left text apart and are
+# kept, but must close within their paragraph, or the direction spills into what the renderer
+# puts after the field (a takeaway's citations, the next table cell's neighbour).
+BIDI_OVERRIDES = "\u202d\u202e"
+BIDI_OPENERS = {  # embeddings close with U+202C, isolates with U+2069
+    "\u202a": "\u202c",
+    "\u202b": "\u202c",
+    "\u2066": "\u2069",
+    "\u2067": "\u2069",
+    "\u2068": "\u2069",
+}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _describe(char: str) -> str:
+    return f"U+{ord(char):04X} ({unicodedata.name(char, 'unnamed').lower()})"
+
+
+def _plain_direction(text: str) -> str:
+    if not _BIDI.search(text):
+        return text
+    for paragraph in text.split("\n\n"):
+        opened: list[str] = []
+        for char in paragraph:
+            if char in BIDI_OVERRIDES:
+                raise PydanticCustomError(
+                    "bidi_override",
+                    "holds {char}, which shows the text after it in reverse order; remove it "
+                    "(to set right-to-left text apart, enclose it in U+2067 … U+2069)",
+                    {"char": _describe(char)},
+                )
+            if char in BIDI_OPENERS:
+                opened.append(char)
+            elif char == "\u202c" and opened and opened[-1] in "\u202a\u202b":
+                opened.pop()
+            elif char == "\u2069" and any(c in "\u2066\u2067\u2068" for c in opened):
+                while opened.pop() not in "\u2066\u2067\u2068":
+                    pass
+        if opened:
+            raise PydanticCustomError(
+                "bidi_unclosed",
+                "opens {char} without closing it with {closer}; close it in the same paragraph "
+                "or remove it",
+                {"char": _describe(opened[0]), "closer": _describe(BIDI_OPENERS[opened[0]])},
+            )
+    return text
+
+
 Line = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\n]*$")
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\n]*$"),
+    AfterValidator(_plain_direction),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=6000)]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=6000),
+    AfterValidator(_plain_direction),
+]
 Excerpt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
 SeedName = Annotated[
     str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|md)$", max_length=120)
@@ -29,8 +86,20 @@ LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9
 
 
 def _web_url(value: str) -> str:
+    hidden = next((c for c in value if unicodedata.category(c) == "Cf"), None)
+    if hidden is not None:
+        raise PydanticCustomError(
+            "web_url",
+            "holds the invisible character {char}; expected a web address written out plainly",
+            {"char": _describe(hidden)},
+        )
     if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
-        raise ValueError("expected a web address starting with http:// or https://")
+        shown = repr(value) if len(value) <= 60 else repr(value[:57]) + " …"
+        raise PydanticCustomError(
+            "web_url",
+            "expected a web address starting with http:// or https://, got {got}",
+            {"got": shown},
+        )
     return value
 
 
