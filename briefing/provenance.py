@@ -8,11 +8,15 @@ An excerpt may skip words with "[…]" or "[...]": its parts must appear in orde
 from __future__ import annotations
 
 import functools
+import hashlib
+import marshal
+import os
 import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from .config import Project
 from .content import Content
@@ -71,6 +75,41 @@ def fold(text: str) -> Folded:
     return Folded("".join(out), tuple(origin), text)
 
 
+def folded_seed(text: str, cache_dir: Path | None) -> Folded:
+    """fold(text), read from the cache when this text was folded by this code before."""
+    if cache_dir is None:
+        return fold(text)
+    key = hashlib.sha256(_fold_code() + text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    path = cache_dir / f"{key}.marshal"
+    try:
+        folded_text, starts, origins = marshal.loads(path.read_bytes())
+        origin: list[int] = []
+        ends = [*starts[1:], len(folded_text)]
+        for start, end, first in zip(starts, ends, origins, strict=True):
+            origin.extend(range(first, first + end - start))
+        return Folded(folded_text, tuple(origin), text)
+    except (OSError, ValueError, EOFError, TypeError):
+        pass  # not cached yet, or unreadable: fold again
+    result = fold(text)
+    # The origin as runs of consecutive indices: a few thousand pairs instead of every index.
+    starts = [i for i, o in enumerate(result.origin) if i == 0 or o != result.origin[i - 1] + 1]
+    record = marshal.dumps((result.text, starts, [result.origin[i] for i in starts]))
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        staged = path.with_suffix(f".{os.getpid()}.tmp")
+        staged.write_bytes(record)
+        staged.replace(path)
+    except OSError:
+        pass  # the cache is an optimisation: a folder that refuses it costs time only
+    return result
+
+
+@functools.cache
+def _fold_code() -> bytes:
+    """This module's source: a change to the folding rules never reads an old cache entry."""
+    return hashlib.sha256(Path(__file__).read_bytes()).digest()
+
+
 @functools.cache
 def _fold_char(char: str) -> str:
     """One character's folded form; cached, as unicodedata costs more than the rest of fold."""
@@ -116,6 +155,8 @@ def read_seeds(project: Project, content: Content) -> tuple[dict[str, Folded], l
     """The folded text of each seed named by the content; report missing and unused seeds."""
     problems: list[Problem] = []
     seeds: dict[str, Folded] = {}
+    # Seeds rarely change between checks: keep their folded form beside the build's other caches.
+    cache = project.output_dir / ".cache" / "folded" if project.output_dir.is_dir() else None
     for source_id, summary in content.sources.items():
         name = summary.source.seed
         path = project.seeds_dir / name
@@ -132,7 +173,7 @@ def read_seeds(project: Project, content: Content) -> tuple[dict[str, Folded], l
                 Problem(where, f"seed {project.shown(path)} is not readable UTF-8 text ({exc})")
             )
             continue
-        seeds[name] = fold(text)
+        seeds[name] = folded_seed(text, cache)
         content.seed_texts[name] = text
     named = {s.source.seed for s in content.sources.values()}
     if project.seeds_dir.is_dir():
