@@ -43,11 +43,14 @@ def render_chart(chart: ChartData, kind: str, cache_dir: Path | None) -> bytes:
     return data
 
 
-def _wrap(source_id: str) -> str:
-    """A source id broken after hyphens into lines short enough to sit under one bar."""
+def _wrap(label: str, width: int = 14, lines: int = 3) -> str:
+    """A label broken into short lines (at spaces and hyphens, else anywhere), at most `lines`."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(source_id, width=12, break_on_hyphens=True)) or source_id
+    wrapped = textwrap.wrap(label, width=width, break_on_hyphens=True) or [label]
+    if len(wrapped) > lines:
+        wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
+    return "\n".join(wrapped)
 
 
 def _draw(chart: ChartData, kind: str) -> bytes:
@@ -68,18 +71,19 @@ def _draw(chart: ChartData, kind: str) -> bytes:
         {
             "svg.fonttype": "none",  # text stays text: WeasyPrint draws it fast and it is selectable
             "svg.hashsalt": "briefing",
+            "text.parse_math": False,  # content is text: "US$ bn ($)" keeps its dollars
             "font.family": ["Noto Sans", "DejaVu Sans"],
             "font.size": 9,
         }
     )
-    labels = [f"{period}\n{_wrap(sid)}" for period, _, sid, _ in chart.points]
+    labels = [f"{_wrap(period)}\n{_wrap(sid)}" for period, _, sid, _ in chart.points]
     values = [value for _, value, _, _ in chart.points]
     colours = [STATUS_COLOURS[status] for *_, status in chart.points]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     bars = ax.bar(range(len(values)), values, color=colours)
     ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
     ax.set_xticks(range(len(values)), labels, fontsize=6.5)
-    ax.set_ylabel(chart.unit)
+    ax.set_ylabel(_wrap(chart.unit, width=40))
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
