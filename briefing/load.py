@@ -7,6 +7,8 @@ Anything YAML can do beyond plain data (anchors, aliases, tags, several document
 
 from __future__ import annotations
 
+import bisect
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,9 +50,30 @@ class Loaded:
 
 
 class YamlProblem(Exception):
-    def __init__(self, line: int, column: int, message: str):
+    """A problem at a line and column, or at a character index of the text (from a YAML mark)."""
+
+    def __init__(self, line: int, column: int, message: str, index: int | None = None):
         super().__init__(message)
-        self.line, self.column, self.message = line, column, message
+        self.line, self.column, self.message, self.index = line, column, message, index
+
+    @classmethod
+    def at(cls, mark: Any, message: str) -> YamlProblem:
+        return cls(mark.line + 1, mark.column + 1, message, mark.index)
+
+
+class _Lines:
+    """Line and column of a character as an editor shows them: lines end at LF, CR or CRLF only.
+
+    YAML 1.1 (PyYAML and LibYAML alike) also ends a line at U+0085, U+2028 and U+2029, which
+    editors show inside the line: a mark's own line would point below the text it means.
+    """
+
+    def __init__(self, text: str):
+        self._starts = [0, *(m.end() for m in re.finditer(r"\r\n|\r|\n", text))]
+
+    def position(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._starts, index)
+        return line, index - self._starts[line - 1] + 1
 
 
 class _StrictChecks:
@@ -62,34 +85,18 @@ class _StrictChecks:
         event = self.peek_event()  # type: ignore[attr-defined]
         mark = event.start_mark
         if isinstance(event, AliasEvent):
-            raise YamlProblem(
-                mark.line + 1,
-                mark.column + 1,
-                "aliases (*name) are not allowed; write the value out",
-            )
+            raise YamlProblem.at(mark, "aliases (*name) are not allowed; write the value out")
         if getattr(event, "anchor", None) is not None:
-            raise YamlProblem(
-                mark.line + 1,
-                mark.column + 1,
-                "anchors (&name) are not allowed; write the value out",
-            )
+            raise YamlProblem.at(mark, "anchors (&name) are not allowed; write the value out")
         tag = getattr(event, "tag", None)
         explicit = tag not in (None, "!") and not (
             isinstance(event, ScalarEvent) and event.implicit[0]
         )
         if explicit and tag not in _STANDARD_TAGS:
-            raise YamlProblem(
-                mark.line + 1,
-                mark.column + 1,
-                f"tags ({tag}) are not allowed; content is plain text",
-            )
+            raise YamlProblem.at(mark, f"tags ({tag}) are not allowed; content is plain text")
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise YamlProblem(
-                mark.line + 1,
-                mark.column + 1,
-                f"nesting deeper than {MAX_DEPTH} levels is not allowed",
-            )
+            raise YamlProblem.at(mark, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
         try:
             return super().compose_node(parent, index)  # type: ignore[misc,no-any-return]
         finally:
@@ -141,8 +148,8 @@ def read_text(path: Path, shown: str) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        before = raw[: exc.start].decode("utf-8")  # the text up to the first bad byte is good
+        line, column = _Lines(before).position(len(before))
         raise YamlProblem(
             line, column, f"byte 0x{raw[exc.start]:02X} is not UTF-8; save the file as UTF-8"
         ) from None
@@ -151,25 +158,30 @@ def read_text(path: Path, shown: str) -> str:
 
 def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
     """Parse one file. Returns the data or the problems that stop it from being read."""
+    lines = _Lines("")
+
+    def where(mark: Any) -> tuple[int, int]:
+        return lines.position(mark.index) if mark else (1, 1)
+
     try:
         text = read_text(path, shown)
+        lines = _Lines(text)
         if not text.strip():
             raise YamlProblem(1, 1, "file is empty; expected a mapping of fields")
         root = _compose_fast(text)
         if root is False:  # something is wrong: parse again in Python for the exact message
             root = _compose_checked(text)
     except YamlProblem as exc:
-        return None, [Problem(Location(shown, exc.line, exc.column), exc.message)]
+        line, column = (exc.line, exc.column) if exc.index is None else lines.position(exc.index)
+        return None, [Problem(Location(shown, line, column), exc.message)]
     except yaml.composer.ComposerError as exc:
-        mark = exc.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = where(exc.problem_mark)
         message = "a content file holds one YAML document; remove the extra '---' document"
         if exc.problem and "single document" not in (exc.context or ""):
             message = exc.problem
         return None, [Problem(Location(shown, line, column), message)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = where(exc.problem_mark)
         return None, [Problem(Location(shown, line, column), _yaml_message(exc))]
     except yaml.YAMLError as exc:
         return None, [Problem(Location(shown, 1, 1), f"not valid YAML ({exc})")]
@@ -177,7 +189,7 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
         return None, [Problem(Location(shown, 1, 1), "file is empty; expected a mapping of fields")]
     loaded = Loaded(shown, None)
     problems: list[Problem] = []
-    loaded.data = _to_data(root, (), loaded, problems)
+    loaded.data = _to_data(root, (), loaded, problems, lines)
     return loaded, problems
 
 
@@ -199,10 +211,8 @@ def _compose_checked(text: str) -> Node | None:
         loader = _StrictComposer(text)
     except yaml.reader.ReaderError as exc:
         # PyYAML refuses raw control characters when it opens the text: locate the character.
-        line = text.count("\n", 0, exc.position) + 1
-        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
         bad = bad_character(chr(exc.character)) or f"the character U+{exc.character:04X}"
-        raise YamlProblem(line, column, f"the file holds {bad}; remove it") from None
+        raise YamlProblem(0, 0, f"the file holds {bad}; remove it", exc.position) from None
     try:
         return loader.get_single_node()
     finally:
@@ -219,8 +229,8 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return f"not valid YAML: {problem}{context}"
 
 
-def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem]) -> Any:
-    loaded.positions[at] = (node.start_mark.line + 1, node.start_mark.column + 1)
+def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem], lines: _Lines) -> Any:
+    loaded.positions[at] = lines.position(node.start_mark.index)
     if isinstance(node, ScalarNode):
         if not node.style and node.value in ("", "~", "null", "Null", "NULL"):
             return None  # YAML's null (plain style: None from PyYAML, "" from LibYAML)
@@ -230,11 +240,13 @@ def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem]) -> 
             problems.append(Problem(loaded.locate(at), f"text holds {bad}; remove it", _dotted(at)))
         return value
     if isinstance(node, SequenceNode):
-        return [_to_data(item, (*at, i), loaded, problems) for i, item in enumerate(node.value)]
+        return [
+            _to_data(item, (*at, i), loaded, problems, lines) for i, item in enumerate(node.value)
+        ]
     assert isinstance(node, MappingNode)
     result: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key_at = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+        key_at = lines.position(key_node.start_mark.index)
         if not isinstance(key_node, ScalarNode):
             problems.append(
                 Problem(Location(loaded.path, *key_at), "a key must be plain text", _dotted(at))
@@ -252,7 +264,7 @@ def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem]) -> 
             )
             continue
         loaded.positions[(*at, key, "<key>")] = key_at
-        result[key] = _to_data(value_node, (*at, key), loaded, problems)
+        result[key] = _to_data(value_node, (*at, key), loaded, problems, lines)
     return result
 
 
