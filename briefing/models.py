@@ -12,7 +12,14 @@ import unicodedata
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -105,6 +112,44 @@ def _web_url(value: str) -> str:
 
 WebUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_web_url)]
 
+# A number as a reader reads it: ASCII digits, one point, an optional exponent of two digits
+# at most. Python's Decimal would also take 1_2, Arabic-Indic or full-width digits and 1e999999.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,2})?")
+MAX_NUMBER_DIGITS = 30
+NUMBER_LIMIT = Decimal("1e15")
+
+
+def _plain_number(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if PLAIN_NUMBER.fullmatch(text):
+        digits = sum(c.isdigit() for c in re.split("[eE]", text)[0])
+        if digits <= MAX_NUMBER_DIGITS:
+            return text
+    raise PydanticCustomError("plain_number", "expected a plain number", {"hint": _hint(text)})
+
+
+def _hint(text: str) -> str:
+    """What is wrong with a number that is not plain, where a reader could miss it."""
+    for char in text:
+        if unicodedata.category(char) == "Cf":
+            return f"it holds the invisible character U+{ord(char):04X}"
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return "write it with the digits 0-9"
+    if "_" in text:
+        return "write it without underscores"
+    if re.fullmatch(r"[^eE]*[eE][+-]?[0-9]{3,}", text):
+        return "an exponent has at most two digits"
+    if sum(c.isdigit() for c in text) > MAX_NUMBER_DIGITS:
+        return f"at most {MAX_NUMBER_DIGITS} digits"
+    return ""
+
+
+Number = Annotated[
+    Decimal, Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT), BeforeValidator(_plain_number)
+]  # the bounds first, so the JSON schema states them as minimum and maximum
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
@@ -150,8 +195,8 @@ class Figure(Excerpted):
 
     label: Line
     metric: Slug = Field(description="the same key wherever sources speak of the same quantity")
-    value: Decimal = Field(ge=Decimal("-1e15"), le=Decimal("1e15"))
-    value_high: Decimal | None = Field(default=None, description="upper end of a range")
+    value: Number
+    value_high: Number | None = Field(default=None, description="upper end of a range")
     unit: Line = Field(description="e.g. 'trillion yuan', '%', 'percentage points', 'firms'")
     period: Line = Field(description="the year, quarter or as-of date the value is for")
     status: Literal["actual", "estimate", "forecast", "target"] = "actual"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import re
+from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -71,14 +73,19 @@ def _message(model: type[BaseModel], at: tuple[Any, ...], error: Any) -> str:
         return f"has {len(value):,} entries; at most {context.get('max_length'):,} allowed"
     if kind == "too_short":
         return f"needs at least {context.get('min_length')} entries"
-    if kind.startswith("decimal") or kind in (
-        "less_than_equal",
-        "greater_than_equal",
-        "finite_number",
-    ):
-        return (
-            f"expected a plain number such as 1.2 or 1882 (no units or commas), got {_got(value)}"
-        )
+    if kind.startswith("decimal") or kind in ("finite_number", "plain_number"):
+        hint = f"; {context['hint']}" if context.get("hint") else ""
+        expected = "expected a plain number such as 1.2 or 1882 (no units or commas)"
+        return f"{expected}, got {_got(value)}{hint}"
+    if kind in ("less_than_equal", "greater_than_equal", "less_than", "greater_than"):
+        bound = {
+            "less_than_equal": "of at most",
+            "greater_than_equal": "of at least",
+            "less_than": "below",
+            "greater_than": "above",
+        }[kind]
+        limit = next(iter(context.values()), "")
+        return f"expected a number {bound} {_number(limit)}, got {_got(value)}"
     if kind.startswith("date"):
         return f"expected a date written YYYY-MM-DD, got {_got(value)}"
     if kind == "literal_error":
@@ -88,18 +95,33 @@ def _message(model: type[BaseModel], at: tuple[Any, ...], error: Any) -> str:
 
 def _pattern_message(pattern: str, value: Any) -> str:
     if "a-z0-9]+(?:-" in pattern:
-        return f"expected an id of lowercase letters, digits and single hyphens, got {value!r}"
+        return f"expected an id of lowercase letters, digits and single hyphens, got {_got(value)}"
     if r"\.(txt|md)" in pattern:
-        return f"expected a file name in seeds/ ending in .txt or .md, got {value!r}"
+        return f"expected a file name in seeds/ ending in .txt or .md, got {_got(value)}"
     if "[^\\n]" in pattern:
         return "must be a single line (no line breaks)"
     if "[a-z]{2,3}" in pattern:
-        return f"expected a language tag such as 'en' or 'zh-Hans', got {value!r}"
-    return f"does not have the expected form, got {value!r}"
+        return f"expected a language tag such as 'en' or 'zh-Hans', got {_got(value)}"
+    return f"does not have the expected form, got {_got(value)}"
 
 
 def _got(value: Any) -> str:
-    return _kind(value) if value is None else repr(value)
+    """The value as the message quotes it: repr, so invisible characters show; long ones cut."""
+    if value is None:
+        return _kind(value)
+    if isinstance(value, str) and len(value) > 60:
+        return repr(value[:57]) + " …"
+    return repr(value)
+
+
+def _number(limit: Any) -> str:
+    """A bound from an error's context (pydantic gives a Decimal as its repr) as 1,000,000."""
+    text = str(limit)
+    quoted = re.fullmatch(r"Decimal\('(.*)'\)", text)
+    try:
+        return format(Decimal(quoted.group(1) if quoted else text), ",f")
+    except InvalidOperation:
+        return text
 
 
 def _kind(value: Any) -> str:
