@@ -184,9 +184,10 @@ def _chart(request: ChartRequest, content: Content, labels: dict[str, str]) -> C
     figures = [
         (sid, f) for sid, s in content.sources.items() for f in s.figures if f.metric == metric
     ]
-    # Plot in the unit most figures use, converting magnitude words (billion/trillion).
+    # Plot in the unit most figures use, converting magnitude words (billion/trillion); a tie
+    # goes to the unit met first, never to set order, which changes with the hash seed.
     units = [f.unit for _, f in figures]
-    unit = max(set(units), key=units.count)
+    unit = max(units, key=units.count)
     scale, _ = split_unit(unit)
     points: list[tuple[str, float, str, str]] = sorted(
         (f.period, float(f.value * split_unit(f.unit)[0] / scale), sid, str(f.status))

@@ -48,3 +48,29 @@ def test_charts_draw_with_the_shipped_fonts(caplog: pytest.LogCaptureFixture) ->
         svg = render_chart(chart, "svg", None).decode("utf-8")
     assert not [r for r in caplog.records if "findfont" in r.getMessage()]
     assert "Noto Sans" in svg
+
+
+def test_charts_do_not_depend_on_the_hash_seed(project: Path) -> None:
+    """Two units used equally often: the chart's unit must not follow Python's set order."""
+    import subprocess
+    import sys
+
+    summary = project / "content" / "ccid-open-source-models.yaml"
+    text = summary.read_text(encoding="utf-8")
+    assert text.count("unit: firms") == 1  # the other source's firm count stays in "firms"
+    summary.write_text(text.replace("unit: firms", "unit: companies"), encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path; from briefing.build import build; "
+        "[b] = build(Path(sys.argv[1]), ['html']); sys.stdout.write(b.path.read_text())"
+    )
+    pages = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(project)],
+            env={"PYTHONHASHSEED": seed, "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3", "4", "5", "6")
+    }
+    assert len(pages) == 1
