@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .config import Format, Project, find_project
 from .content import Content, load_content
-from .document import ChartData, Document, build_document
+from .document import Document, build_document
 from .errors import ContentError, Problem, PublishError, RenderError
 from .provenance import check_provenance
 from .publish import publish
@@ -113,10 +113,7 @@ def build(
         from .glyphs import font_coverage, missing_glyphs
 
         font_dirs = [d / "fonts" for d in template_dirs(project.templates_dir)]
-        try:
-            covered = font_coverage(font_dirs, project.output_dir / ".cache")
-        except OSError:  # the cache is an optimisation: a folder that refuses it costs time only
-            covered = font_coverage(font_dirs, None)
+        covered = font_coverage(font_dirs, project.output_dir / ".cache")
         files = [content.front_file, *content.files.values()]
         report.problems += missing_glyphs(files, covered)
     failing = report.errors + (report.warnings if strict else [])
@@ -130,18 +127,11 @@ def build(
     pages: dict[Path, int | None] = {}
     dirs = template_dirs(project.templates_dir)
     cache = project.output_dir / ".cache" / "charts"
-
-    def chart(data: ChartData, kind: str) -> bytes:
+    if "pdf" in formats or "html" in formats:
         from .charts import render_chart
 
-        try:
-            return render_chart(data, kind, cache)
-        except OSError:  # the cache could not be written: draw it again without
-            return render_chart(data, kind, None)
-
-    if "pdf" in formats or "html" in formats:
         progress("drawing charts")
-        svgs = {c.id: chart(c, "svg") for c in doc.charts}
+        svgs = {c.id: render_chart(c, "svg", cache) for c in doc.charts}
     if "pdf" in formats:
         from .render_html import render_html
         from .render_pdf import render_pdf
@@ -176,7 +166,9 @@ def build(
         from .render_docx import render_docx
 
         progress("rendering DOCX")
-        pngs = {c.id: chart(c, "png") for c in doc.charts}
+        from .charts import render_chart
+
+        pngs = {c.id: render_chart(c, "png", cache) for c in doc.charts}
         path = output_name(project, doc, "docx")
         try:
             outputs[path] = render_docx(doc, pngs, dirs=dirs, created=creation_date(doc))

@@ -33,13 +33,19 @@ def render_chart(chart: ChartData, kind: str, cache_dir: Path | None) -> bytes:
     key = chart_key(chart, kind)
     cached = cache_dir / f"{key}.{kind}" if cache_dir else None
     if cached and cached.exists():
-        return cached.read_bytes()
+        try:
+            return cached.read_bytes()
+        except OSError:
+            pass  # unreadable: draw it again
     data = _draw(chart, kind)
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(cached)
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(cached)
+        except OSError:
+            pass  # the cache is an optimisation: a folder that refuses it costs time only
     return data
 
 

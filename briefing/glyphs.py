@@ -24,7 +24,10 @@ def font_coverage(font_dirs: list[Path], cache_dir: Path | None) -> set[int]:
     ).hexdigest()[:24]
     cached = cache_dir / f"coverage-{key}.json" if cache_dir else None
     if cached and cached.exists():
-        return set(json.loads(cached.read_text()))
+        try:
+            return set(json.loads(cached.read_text()))
+        except (OSError, ValueError):
+            pass  # unreadable: read the fonts again
     from fontTools.ttLib import TTFont
 
     covered: set[int] = set()
@@ -32,8 +35,11 @@ def font_coverage(font_dirs: list[Path], cache_dir: Path | None) -> set[int]:
         with TTFont(path, lazy=True) as font:
             covered |= set(font.getBestCmap() or {})
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        cached.write_text(json.dumps(sorted(covered)))
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(json.dumps(sorted(covered)))
+        except OSError:
+            pass  # the cache is an optimisation: a folder that refuses it costs time only
     return covered
 
 
