@@ -10,7 +10,6 @@ timestamps in a stable order.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import io
 import re
@@ -79,15 +78,6 @@ AFTER_UPDATE_FIELDS = (
 )
 
 
-@functools.cache
-def _clark(tag: str) -> tuple[str, dict[str, str]]:
-    """'w:p' -> ('{namespace}p', {'w': namespace}), computed once per name."""
-    from docx.oxml.ns import nsmap
-
-    prefix, name = tag.split(":")
-    return f"{{{nsmap[prefix]}}}{name}", {prefix: nsmap[prefix]}
-
-
 def find_reference(dirs: list[Path]) -> Path:
     for d in dirs:
         candidate = d / REFERENCE_NAME
@@ -118,10 +108,124 @@ def render_docx(
     return writer.save()
 
 
+def _escaped(text: str) -> str:
+    """Text as XML character data (the loader has already refused what XML cannot hold)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _quoted(text: str) -> str:
+    return _escaped(text).replace('"', "&quot;")
+
+
+def _run(text: str, char_style: str | None = None) -> str:
+    """A run of text, in a character style if given; the text stays one w:t, tabs included."""
+    rpr = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{_escaped(text)}</w:t></w:r>'
+
+
+def _typed_run(text: str, char_style: str | None = None) -> str:
+    """A run as python-docx's Run.text writes it: tabs become w:tab, line ends w:br."""
+    content = []
+    for piece in _BREAKS.split(text):
+        if piece == "\t":
+            content.append("<w:tab/>")
+        elif piece == "\n":
+            content.append("<w:br/>")
+        elif piece:
+            space = ' xml:space="preserve"' if piece.strip() != piece else ""
+            content.append(f"<w:t{space}>{_escaped(piece)}</w:t>")
+    rpr = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
+    return f"<w:r>{rpr}{''.join(content)}</w:r>"
+
+
+def _text_run(text: str, char_style: str | None = None) -> str:
+    if "\n" in text or "\t" in text:
+        return _typed_run(text, char_style)
+    return _run(text, char_style)
+
+
+_BREAKS = re.compile(r"([\t\n])")
+LINE_BREAK = "<w:r><w:br/></w:r>"
+BODY_MARKER = "briefing-body"
+
+
+def _field(instruction: str, placeholder: str) -> str:
+    """A complex field (begin, instruction, separate, cached result, end)."""
+    return (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r><w:instrText xml:space="preserve"> {_escaped(instruction)} </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'{_run(placeholder)}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+
+
+class _Para:
+    """A paragraph being written: its style, the bookmarks that open it, and its content."""
+
+    __slots__ = ("opening", "parts", "style_id")
+
+    def __init__(self, style_id: str) -> None:
+        self.style_id = style_id
+        self.opening = ""
+        self.parts: list[str] = []
+
+    def xml(self) -> str:
+        return (
+            f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/></w:pPr>'
+            f"{self.opening}{''.join(self.parts)}</w:p>"
+        )
+
+
+class _Cell:
+    __slots__ = ("grid_span", "merge", "para", "width")
+
+    def __init__(self, para: _Para, width: int, grid_span: int) -> None:
+        self.para, self.width, self.grid_span = para, width, grid_span
+        self.merge = ""
+
+    def xml(self) -> str:
+        span = f'<w:gridSpan w:val="{self.grid_span}"/>' if self.grid_span > 1 else ""
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:w="{self.width}" w:type="dxa"/>{span}{self.merge}'
+            f"</w:tcPr>{self.para.xml()}</w:tc>"
+        )
+
+
+class _Table:
+    """A table in a table style: a repeating header row, rows that never split across pages."""
+
+    __slots__ = ("rows", "style_id", "widths")
+
+    def __init__(self, style_id: str, widths: list[int]) -> None:
+        self.style_id, self.widths = style_id, widths
+        self.rows: list[tuple[bool, list[_Cell]]] = []
+
+    def xml(self) -> str:
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.widths)
+        rows = "".join(
+            f"<w:tr><w:trPr><w:cantSplit/>{'<w:tblHeader/>' if header else ''}</w:trPr>"
+            f"{''.join(c.xml() for c in cells)}</w:tr>"
+            for header, cells in self.rows
+        )
+        return (
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style_id}"/><w:tblW w:type="auto" w:w="0"/>'
+            '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+        )
+
+
 class _Writer:
+    """Writes the body as WordprocessingML text, parsed into the reference document in one go.
+
+    Building the XML as text and parsing it once is several times faster than creating each
+    element through lxml or python-docx, whose table API rescans the whole grid (and whose
+    add_table searches the whole body) on every call.
+    """
+
     def __init__(self, reference: Path) -> None:
         import docx
-        from docx.oxml.ns import qn
+        from docx.oxml.ns import nsdecls, qn
 
         self.qn = qn
         self.docx: Any = docx.Document(str(reference))
@@ -129,190 +233,118 @@ class _Writer:
         for child in list(self.body):
             if child.tag != qn("w:sectPr"):
                 self.body.remove(child)
-        from docx.oxml.parser import oxml_parser
-
-        self.makeelement = oxml_parser.makeelement
         self.sect_pr: Any = self.body.find(qn("w:sectPr"))
+        self.namespaces = nsdecls("w", "r")
         styles = self.docx.styles
-        # Style objects looked up by name once: python-docx's lookup by name is a linear scan.
-        self.style: dict[str, str] = {n: styles[n].style_id for n in STYLE_NAMES}
-        self.char: dict[str, str] = {n: styles[n].style_id for n in CHAR_STYLE_NAMES}
-        self.table_style_id: str = styles[TABLE_STYLE].style_id
+        # Style ids looked up by name once: python-docx's lookup by name is a linear scan.
+        self.style: dict[str, str] = {n: _quoted(styles[n].style_id) for n in STYLE_NAMES}
+        self.char: dict[str, str] = {n: _quoted(styles[n].style_id) for n in CHAR_STYLE_NAMES}
+        self.table_style_id = _quoted(styles[TABLE_STYLE].style_id)
+        self.blocks: list[_Para | _Table] = []
         self.next_bookmark = 0
         self.figure_count = 0
 
-    # -- low-level building blocks -------------------------------------------------------------
+    # -- building blocks -------------------------------------------------------------------------
 
-    def el(self, tag: str, **attrs: str) -> Any:
-        """A new element of the custom python-docx classes; names resolved once per tag."""
-        clark, nsmap = _clark(tag)
-        return self.makeelement(
-            clark, {_clark(k.replace("_", ":", 1))[0]: v for k, v in attrs.items()}, nsmap
+    def para(self, style: str, text: str = "") -> _Para:
+        """A body paragraph in a named style."""
+        p = _Para(self.style[style])
+        self.blocks.append(p)
+        if text:
+            self.run(p, text)
+        return p
+
+    def run(self, p: _Para, text: str, char: str | None = None) -> None:
+        p.parts.append(_text_run(text, self.char[char] if char else None))
+
+    def line_break(self, p: _Para) -> None:
+        p.parts.append(LINE_BREAK)
+
+    def link(self, p: _Para, text: str, anchor: str, *inside: str) -> None:
+        """An internal hyperlink to the bookmark of an HTML anchor."""
+        p.parts.append(
+            f'<w:hyperlink w:anchor="{_quoted(bookmark_name(anchor))}" w:history="1">'
+            f"{_run(text, self.char['Hyperlink'])}{''.join(inside)}</w:hyperlink>"
         )
 
-    def para(self, style: str, text: str = "") -> Any:
-        """A body paragraph in a named style, appended before the final section properties."""
-        from docx.text.paragraph import Paragraph
-
-        p = self.el("w:p")
-        ppr = self.el("w:pPr")
-        ppr.append(self.el("w:pStyle", w_val=self.style[style]))
-        p.append(ppr)
-        self.sect_pr.addprevious(p)
-        paragraph = Paragraph(p, self.docx._body)
-        if text:
-            self.run(paragraph, text)
-        return paragraph
-
-    def run(self, p: Any, text: str, char: str | None = None) -> Any:
-        """Append a run of text, in a character style if given."""
-        if "\n" in text or "\t" in text:  # python-docx turns these into w:br and w:tab
-            r = p.add_run(text)
-            if char:
-                r._r.style = self.char[char]
-            return r
-        r = self._run_el(text, char)
-        p._p.append(r)
-        return r
-
-    def line_break(self, p: Any) -> None:
-        r = self.el("w:r")
-        r.append(self.el("w:br"))
-        p._p.append(r)
-
-    def _run_el(self, text: str, char: str | None) -> Any:
-        r = self.el("w:r")
-        if char:
-            rpr = self.el("w:rPr")
-            rpr.append(self.el("w:rStyle", w_val=self.char[char]))
-            r.append(rpr)
-        t = self.el("w:t")
-        t.text = text
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-        r.append(t)
-        return r
-
-    def link(self, p: Any, text: str, anchor: str) -> Any:
-        """An internal hyperlink to the bookmark of an HTML anchor."""
-        h = self.el("w:hyperlink", w_anchor=bookmark_name(anchor), w_history="1")
-        h.append(self._run_el(text, "Hyperlink"))
-        p._p.append(h)
-        return h
-
-    def url(self, p: Any, address: str) -> None:
+    def url(self, p: _Para, address: str) -> None:
         from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
-        rid = p.part.relate_to(address, RT.HYPERLINK, is_external=True)
-        h = self.el("w:hyperlink", r_id=rid, w_history="1")
-        h.append(self._run_el(address, "Hyperlink"))
-        p._p.append(h)
+        rid = self.docx.part.relate_to(address, RT.HYPERLINK, is_external=True)
+        p.parts.append(
+            f'<w:hyperlink r:id="{_quoted(rid)}" w:history="1">'
+            f"{_run(address, self.char['Hyperlink'])}</w:hyperlink>"
+        )
 
-    def bookmark(self, p: Any, anchor: str) -> None:
+    def bookmark(self, p: _Para, anchor: str) -> None:
         """Wrap the paragraph's content in a bookmark named after the anchor."""
-        ident = str(self.next_bookmark)
+        ident = self.next_bookmark
         self.next_bookmark += 1
-        start = self.el("w:bookmarkStart", w_id=ident, w_name=bookmark_name(anchor))
-        ppr = p._p.pPr
-        if ppr is not None:
-            ppr.addnext(start)
-        else:
-            p._p.insert(0, start)
-        p._p.append(self.el("w:bookmarkEnd", w_id=ident))
+        name = _quoted(bookmark_name(anchor))
+        p.opening = f'<w:bookmarkStart w:id="{ident}" w:name="{name}"/>{p.opening}'
+        p.parts.append(f'<w:bookmarkEnd w:id="{ident}"/>')
 
-    def field(self, parent: Any, instruction: str, placeholder: str) -> None:
-        """A complex field (begin, instruction, separate, cached result, end)."""
-        for kind, text in (("begin", None), ("instr", instruction), ("separate", None)):
-            r = self.el("w:r")
-            if kind == "instr":
-                t = self.el("w:instrText")
-                t.text = f" {text} "
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                r.append(t)
-            else:
-                r.append(self.el("w:fldChar", w_fldCharType=kind))
-            parent.append(r)
-        parent.append(self._run_el(placeholder, None))
-        end = self.el("w:r")
-        end.append(self.el("w:fldChar", w_fldCharType="end"))
-        parent.append(end)
-
-    def cite(self, p: Any, section_number: int, source_id: str) -> None:
+    def cite(self, p: _Para, section_number: int, source_id: str) -> None:
         self.run(p, " ")
         self.link(p, f"[{section_number}]", f"ref-{source_id}")
 
-    def heading(self, level: int, text: str, anchor: str | None = None) -> Any:
+    def heading(self, level: int, text: str, anchor: str | None = None) -> _Para:
         p = self.para(f"Heading {level}", text)
         if anchor:
             self.bookmark(p, anchor)
         return p
 
-    def table(self, headers: list[str], widths: list[float]) -> Any:
-        t = self.docx.add_table(rows=0, cols=len(headers))
-        t._tbl.tblPr.insert(0, self.el("w:tblStyle", w_val=self.table_style_id))
-        look = t._tbl.tblPr.find(self.qn("w:tblLook"))
-        if look is not None:
-            t._tbl.tblPr.remove(look)
-        t._tbl.tblPr.append(
-            self.el(
-                "w:tblLook",
-                w_val="0420",
-                w_firstRow="1",
-                w_lastRow="0",
-                w_firstColumn="0",
-                w_lastColumn="0",
-                w_noHBand="0",
-                w_noVBand="1",
-            )
-        )
+    def table(self, headers: list[str], widths: list[float]) -> _Table:
         total = sum(widths)
-        twips = [round(TEXT_WIDTH_CM * w / total * TWIPS_PER_CM) for w in widths]
-        self.widths = twips
-        for col, width in zip(t._tbl.tblGrid.gridCol_lst, twips, strict=True):
-            col.set(self.qn("w:w"), str(width))
+        t = _Table(
+            self.table_style_id, [round(TEXT_WIDTH_CM * w / total * TWIPS_PER_CM) for w in widths]
+        )
+        self.blocks.append(t)
         for cell, text in zip(self.add_row(t, header=True), headers, strict=True):
-            self.run(cell.paragraphs[0], text)
+            self.run(cell, text)
         return t
 
-    def add_row(self, t: Any, *, header: bool = False, span: int = 1) -> list[Any]:
-        """A row of empty cells in the table's widths, one styled paragraph each, kept whole.
+    def add_row(self, t: _Table, *, header: bool = False, span: bool = False) -> list[_Para]:
+        """A row of cells in the table's widths (or one cell across them), a paragraph each."""
+        widths = [sum(t.widths)] if span else t.widths
+        cells = [
+            _Cell(_Para(self.style["Table Text"]), w, len(t.widths) if span else 1) for w in widths
+        ]
+        t.rows.append((header, cells))
+        return [c.para for c in cells]
 
-        The row is built as XML and appended directly: python-docx's add_row and row.cells
-        recompute the whole table's grid on every call, which makes long tables quadratic.
+    def merge_down(self, t: _Table, first_row: int) -> None:
+        """Join the first cells of the rows from first_row to the last (w:vMerge), as Word does."""
+        rows = t.rows[first_row:]
+        if len(rows) > 1:
+            rows[0][1][0].merge = '<w:vMerge w:val="restart"/>'
+            for _, cells in rows[1:]:
+                cells[0].merge = "<w:vMerge/>"
+
+    def finish(self) -> None:
+        """Parse the written body, with the reference's root and section settings, in one go.
+
+        The whole part is parsed anew rather than the blocks moved into the reference's tree:
+        moving a large subtree between lxml documents costs far more than parsing it.
         """
-        from docx.table import _Cell
+        from docx.oxml.ns import nsmap
+        from docx.oxml.parser import parse_xml
+        from lxml import etree
 
-        tr = self.el("w:tr")
-        trpr = self.el("w:trPr")
-        trpr.append(self.el("w:cantSplit"))
-        if header:
-            trpr.append(self.el("w:tblHeader"))
-        tr.append(trpr)
-        widths = self.widths if span == 1 else [sum(self.widths)]
-        cells = []
-        for width in widths:
-            tc = self.el("w:tc")
-            tcpr = self.el("w:tcPr")
-            tcpr.append(self.el("w:tcW", w_w=str(width), w_type="dxa"))
-            if span > 1:
-                tcpr.append(self.el("w:gridSpan", w_val=str(len(self.widths))))
-            tc.append(tcpr)
-            p = self.el("w:p")
-            ppr = self.el("w:pPr")
-            ppr.append(self.el("w:pStyle", w_val=self.style["Table Text"]))
-            p.append(ppr)
-            tc.append(p)
-            tr.append(tc)
-            cells.append(_Cell(tc, t))
-        t._tbl.append(tr)
-        return cells
+        root = self.docx.element
+        if any(root.nsmap.get(prefix) != nsmap[prefix] for prefix in ("w", "r")):
+            raise KeyError("its document does not declare Word's w: and r: namespace prefixes")
+        marker = etree.Comment(BODY_MARKER)
+        self.sect_pr.addprevious(marker)
+        before, after = etree.tostring(root, encoding="unicode").split(f"<!--{BODY_MARKER}-->")
+        body = "".join(block.xml() for block in self.blocks)
+        self.docx.part._element = parse_xml(before + body + after)
 
-    def merge_down(self, first: Any, below: Any) -> None:
-        """Join a cell with the one under it (w:vMerge), as Word does, without a grid scan."""
-        for cell, value in ((first, "restart"), (below, None)):
-            tcpr = cell._tc.tcPr
-            if tcpr.find(self.qn("w:vMerge")) is None:
-                merge = self.el("w:vMerge", w_val=value) if value else self.el("w:vMerge")
-                tcpr.append(merge)
+    def append_xml(self, parent: Any, xml: str) -> None:
+        from docx.oxml.parser import parse_xml
+
+        for child in parse_xml(f"<w:p {self.namespaces}>{xml}</w:p>"):
+            parent.append(child)
 
     # -- the document --------------------------------------------------------------------------
 
@@ -327,18 +359,22 @@ class _Writer:
             self.source(section)
         self.across(doc, charts_png)
         self.appendix(doc)
+        self.finish()
 
     def page_furniture(self, marking: str) -> None:
-        section = self.docx.sections[0]
+        section, styles = self.docx.sections[0], self.docx.styles
         header = section.header.paragraphs[0]
-        header._p.style = self.style["Header"]
-        self.run(header, marking)
+        header._p.style = styles["Header"].style_id
+        self.append_xml(header._p, _text_run(marking))
         footer = section.footer.paragraphs[0]
-        footer._p.style = self.style["Footer"]
-        self.run(footer, f"{marking} · Page ")
-        self.field(footer._p, "PAGE", "1")
-        self.run(footer, " of ")
-        self.field(footer._p, "NUMPAGES", "1")
+        footer._p.style = styles["Footer"].style_id
+        self.append_xml(
+            footer._p,
+            _text_run(f"{marking} · Page ")
+            + _field("PAGE", "1")
+            + _run(" of ")
+            + _field("NUMPAGES", "1"),
+        )
 
     def cover(self, doc: Document) -> None:
         front = doc.front
@@ -374,10 +410,8 @@ class _Writer:
             ("appendix", "Appendix: sources"),
         ]
         for anchor, title in entries:
-            p = self.para("TOC 1")
-            h = self.link(p, title, anchor)
-            h.append(self._run_el("\t", None))
-            self.field(h, f"PAGEREF {bookmark_name(anchor)} \\h", "#")
+            page = _field(f"PAGEREF {bookmark_name(anchor)} \\h", "#")
+            self.link(self.para("TOC 1"), title, anchor, _run("\t"), page)
 
     def source(self, s: Section) -> None:
         info = s.info
@@ -404,17 +438,15 @@ class _Writer:
             self.heading(2, "Key figures")
             t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12])
             for anchor, f, _line in s.figures:
-                cells = self.add_row(t)
-                first = cells[0].paragraphs[0]
+                first, value, unit, period, status = self.add_row(t)
                 self.run(first, f.label)
                 if f.note:
                     self.line_break(first)
                     self.run(first, f.note, "Subtle Emphasis")
                 self.bookmark(first, anchor)
-                self.run(cells[1].paragraphs[0], value_text(f))
-                self.run(cells[2].paragraphs[0], f.unit)
-                self.run(cells[3].paragraphs[0], f.period)
-                status = cells[4].paragraphs[0]
+                self.run(value, value_text(f))
+                self.run(unit, f.unit)
+                self.run(period, f.period)
                 self.run(status, f.status)
                 self.cite(status, s.number, s.source_id)
         if s.quotes:
@@ -459,45 +491,45 @@ class _Writer:
         for chart in doc.charts:
             self.chart(chart, charts_png[chart.id])
 
-    def comparison_row(self, t: Any, row: ComparisonRow, doc: Document) -> None:
-        first_cell = None
-        for sid, f in row.cells.items():
-            cells = self.add_row(t)
-            if first_cell is None:
-                first_cell = cells[0]
-                p = first_cell.paragraphs[0]
+    def comparison_row(self, t: _Table, row: ComparisonRow, doc: Document) -> None:
+        first_row = len(t.rows)
+        for i, (sid, f) in enumerate(row.cells.items()):
+            metric, source, reported, status = self.add_row(t)
+            if i == 0:
                 if row.disagreements:
-                    self.run(p, "Disagreement: ", "Intense Emphasis")
-                self.run(p, row.label, "Strong")
-                self.line_break(p)
-                self.run(p, row.period)
-            else:
-                self.merge_down(first_cell, cells[0])
-            p = cells[1].paragraphs[0]
-            self.link(p, f"[{doc.numbers[sid]}]", f"ref-{sid}")
-            self.run(p, f" {doc.short_labels[sid]}")
-            self.run(cells[2].paragraphs[0], f"{value_text(f)} {f.unit}")
-            self.run(cells[3].paragraphs[0], f.status)
+                    self.run(metric, "Disagreement: ", "Intense Emphasis")
+                self.run(metric, row.label, "Strong")
+                self.line_break(metric)
+                self.run(metric, row.period)
+            self.link(source, f"[{doc.numbers[sid]}]", f"ref-{sid}")
+            self.run(source, f" {doc.short_labels[sid]}")
+            self.run(reported, f"{value_text(f)} {f.unit}")
+            self.run(status, f.status)
+        self.merge_down(t, first_row)
         if row.disagreements:
-            [merged] = self.add_row(t, span=len(self.widths))
-            p = merged.paragraphs[0]
-            self.run(p, "Why they differ: ", "Strong")
-            self.run(p, doc.explanations.get(row.metric, "Not yet explained by the editors."))
+            [merged] = self.add_row(t, span=True)
+            self.run(merged, "Why they differ: ", "Strong")
+            self.run(merged, doc.explanations.get(row.metric, "Not yet explained by the editors."))
 
     def chart(self, chart: ChartData, png: bytes) -> None:
         from docx.shared import Cm
+        from lxml import etree
 
         self.figure_count += 1
-        p = self.para("Figure Image")
-        p.add_run().add_picture(io.BytesIO(png), width=Cm(TEXT_WIDTH_CM))
-        for pr in p._p.iter(self.qn("wp:docPr")):
+        inline = self.docx.part.new_pic_inline(io.BytesIO(png), Cm(TEXT_WIDTH_CM), None)
+        for pr in inline.iter(self.qn("wp:docPr")):
+            # Shape ids count the pictures: the body being written holds no other shapes.
+            pr.set("id", str(self.figure_count))
             pr.set("descr", chart.alt)
             pr.set("title", chart.title)
             pr.set("name", f"Chart {chart.id}")
+        p = self.para("Figure Image")
+        drawing = without_declared(etree.tostring(inline, encoding="unicode"), self.docx.element)
+        p.parts.append(f"<w:r><w:drawing>{drawing}</w:drawing></w:r>")
         self.bookmark(p, f"chart-{chart.id}")
         caption = self.para("Caption")
         self.run(caption, "Figure ", "Strong")
-        self.field(caption._p, "SEQ Figure \\* ARABIC", str(self.figure_count))
+        caption.parts.append(_field("SEQ Figure \\* ARABIC", str(self.figure_count)))
         self.run(caption, f". {chart.title}.", "Strong")
         self.run(caption, f" {chart.caption}")
         self.para("Caption", f"{chart.source_line}.")
@@ -540,6 +572,8 @@ class _Writer:
     # -- package-level settings ----------------------------------------------------------------
 
     def properties(self, doc: Document, created: dt.date) -> None:
+        from docx.oxml import OxmlElement
+
         front = doc.front
         when = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
         props = self.docx.core_properties
@@ -559,7 +593,7 @@ class _Writer:
         settings = self.docx.settings.element
         found = settings.find(self.qn("w:updateFields"))
         if found is None:
-            found = self.el("w:updateFields", w_val="true")
+            found = OxmlElement("w:updateFields", {self.qn("w:val"): "true"})
             later = [settings.find(self.qn(f"w:{n}")) for n in AFTER_UPDATE_FIELDS]
             later = [e for e in later if e is not None]
             if later:
@@ -571,7 +605,7 @@ class _Writer:
         rpr = rpr.find(self.qn("w:rPrDefault")).find(self.qn("w:rPr"))
         lang = rpr.find(self.qn("w:lang"))
         if lang is None:
-            lang = self.el("w:lang")
+            lang = OxmlElement("w:lang")
             rpr.append(lang)
         lang.set(self.qn("w:val"), front.language)
 
@@ -591,6 +625,17 @@ class _Writer:
                 info.create_system = 0
                 target.writestr(info, source.read(name), compresslevel=6)
         return out.getvalue()
+
+
+def without_declared(xml: str, root: Any) -> str:
+    """An element's XML without the namespace declarations its new root already makes."""
+    tag_end = xml.index(">")
+    start = re.sub(
+        r' xmlns:(\w+)="([^"]*)"',
+        lambda m: "" if root.nsmap.get(m[1]) == m[2] else m[0],
+        xml[:tag_end],
+    )
+    return start + xml[tag_end:]
 
 
 def property_text(text: str) -> str:
