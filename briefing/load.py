@@ -11,11 +11,22 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from yaml.cyaml import CParser  # type: ignore[attr-defined]
-from yaml.events import AliasEvent, ScalarEvent
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Location, Problem
@@ -106,19 +117,6 @@ class _StrictComposer(_StrictChecks, yaml.SafeLoader):
     """Pure-Python parsing: slower, and the source of the error messages editors see."""
 
 
-class _FastComposer(_StrictChecks, yaml.composer.Composer, CParser, yaml.resolver.Resolver):
-    """LibYAML's parser under the same checks: several times faster on valid files.
-
-    Python's Composer comes first in the order, so nodes are built by the checked compose_node
-    from LibYAML's events rather than by LibYAML's own composer.
-    """
-
-    def __init__(self, stream: str):
-        CParser.__init__(self, stream)
-        yaml.composer.Composer.__init__(self)
-        yaml.resolver.Resolver.__init__(self)
-
-
 def bad_character(text: str) -> str | None:
     """Describe the first character that no later stage can carry (XML, PDF, email), if any."""
     found = _UNCARRIABLE.search(text)
@@ -170,9 +168,11 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
         lines = _Lines(text)
         if not text.strip():
             raise YamlProblem(1, 1, "file is empty; expected a mapping of fields")
-        root = _compose_fast(text)
-        if root is False:  # something is wrong: parse again in Python for the exact message
-            root = _compose_checked(text)
+        fast = _load_fast(text, shown, lines)
+        if fast is not None:
+            return fast, []
+        # Something is unusual or wrong: parse again in Python, whose errors name the problem.
+        root = _compose_checked(text)
     except YamlProblem as exc:
         line, column = (exc.line, exc.column) if exc.index is None else lines.position(exc.index)
         return None, [Problem(Location(shown, line, column), exc.message)]
@@ -195,16 +195,89 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
     return loaded, problems
 
 
-def _compose_fast(text: str) -> Node | Literal[False] | None:
-    """The file's node tree through LibYAML, or False when anything at all goes wrong."""
+# Where LibYAML accepts what PyYAML refuses: tabs as separators, byte-order marks inside the
+# text, and a comment right after a block scalar's header (`>-#`). Such files take the checked
+# path, so a file's verdict never depends on which parser read it.
+_DISAGREEMENTS = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#")
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+
+
+def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
+    """The file read straight from LibYAML's events, when it is a mapping with nothing to report.
+
+    Returns None for anything else (an error, a duplicate key, an anchor, a tag, deep nesting,
+    no or several documents), and the caller reads the file through the checked Python path,
+    which gives the same data and the exact message. Several times faster on valid files than
+    composing YAML nodes and converting them.
+    """
+    if _DISAGREEMENTS.search(text):
+        return None
+    loaded = Loaded(shown, None)
+    positions = loaded.positions
+    parser = CParser(text)
     try:
-        loader = _FastComposer(text)
-        try:
-            return loader.get_single_node()
-        finally:
-            loader.dispose()
-    except (yaml.YAMLError, YamlProblem):
-        return False
+        get: Any = parser.get_event  # LibYAML events; their marks always hold an index
+        if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
+            return None
+        event = get()
+        if type(event) is not MappingStartEvent or event.anchor is not None or event.tag:
+            return None
+        start: Any = event.start_mark
+        positions[()] = lines.position(start.index)
+        root: dict[str, Any] = {}
+        # Open collections: (the collection, its path, the key awaiting its value).
+        stack: list[tuple[Any, Path_, str | None]] = [(root, (), None)]
+        while stack:
+            event = get()
+            kind = type(event)
+            container, at, key = stack[-1]
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                stack.pop()
+                continue
+            if kind is AliasEvent or event.anchor is not None:
+                return None
+            if type(container) is dict:
+                if key is None:  # a key: plain text met for the first time in this mapping
+                    if kind is not ScalarEvent or event.value in container:
+                        return None
+                    if event.tag is not None and not event.implicit[0]:
+                        return None
+                    key = event.value
+                    positions[(*at, key, "<key>")] = lines.position(event.start_mark.index)
+                    stack[-1] = (container, at, key)
+                    continue
+                path: Path_ = (*at, key)
+                stack[-1] = (container, at, None)
+            else:
+                path = (*at, len(container))
+            positions[path] = lines.position(event.start_mark.index)
+            if kind is ScalarEvent:
+                if event.tag is not None and not event.implicit[0]:
+                    return None
+                value = event.value
+                if not event.style and value in _NULLS:
+                    value = None
+                elif _UNCARRIABLE.search(value):
+                    return None
+            elif (kind is MappingStartEvent or kind is SequenceStartEvent) and not event.tag:
+                if len(stack) >= MAX_DEPTH - 1:
+                    return None
+                value = {} if kind is MappingStartEvent else []
+                stack.append((value, path, None))
+            else:
+                return None
+            if type(container) is dict:
+                container[key] = value
+            else:
+                container.append(value)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            return None
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+    loaded.data = root
+    return loaded
 
 
 def _compose_checked(text: str) -> Node | None:
