@@ -7,6 +7,7 @@ An excerpt may skip words with "[…]" or "[...]": its parts must appear in orde
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import marshal
@@ -42,14 +43,21 @@ MAGNITUDES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion":
 
 @dataclass(frozen=True)
 class Folded:
-    """Text folded for matching, with the index in the original text of every folded character."""
+    """Text folded for matching, and where each folded character came from in the original.
+
+    The origins are kept as runs of consecutive indices (where each run starts in the folded
+    text, and the original index of its first character): a few thousand pairs for a seed, not
+    an index per character.
+    """
 
     text: str
-    origin: tuple[int, ...]
+    starts: tuple[int, ...]
+    firsts: tuple[int, ...]
     original: str
 
     def line_of(self, folded_index: int) -> int:
-        index = self.origin[folded_index] if self.origin else 0
+        run = bisect.bisect_right(self.starts, folded_index) - 1
+        index = self.firsts[run] + folded_index - self.starts[run] if run >= 0 else 0
         return self.original.count("\n", 0, index) + 1
 
 
@@ -72,7 +80,20 @@ def fold(text: str) -> Folded:
     if out and out[-1] == " ":
         out.pop()
         origin.pop()
-    return Folded("".join(out), tuple(origin), text)
+    starts = [i for i, o in enumerate(origin) if i == 0 or o != origin[i - 1] + 1]
+    return Folded("".join(out), tuple(starts), tuple(origin[i] for i in starts), text)
+
+
+def fold_text(text: str) -> str:
+    """fold(text).text, without the index map: the same rules as whole-string regex passes."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(lambda m: _fold_char(m[0]), text)
+    return _SPACE_BY_HYPHEN.sub("", _SPACES.sub(" ", text).strip(" "))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_SPACES = re.compile(r"\s+")  # the characters str.isspace accepts, as fold's test
+_SPACE_BY_HYPHEN = re.compile(r" (?=-)|(?<=-) ")
 
 
 def folded_seed(text: str, cache_dir: Path | None) -> Folded:
@@ -82,18 +103,12 @@ def folded_seed(text: str, cache_dir: Path | None) -> Folded:
     key = hashlib.sha256(_fold_code() + text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     path = cache_dir / f"{key}.marshal"
     try:
-        folded_text, starts, origins = marshal.loads(path.read_bytes())
-        origin: list[int] = []
-        ends = [*starts[1:], len(folded_text)]
-        for start, end, first in zip(starts, ends, origins, strict=True):
-            origin.extend(range(first, first + end - start))
-        return Folded(folded_text, tuple(origin), text)
+        folded_text, starts, firsts = marshal.loads(path.read_bytes())
+        return Folded(folded_text, starts, firsts, text)
     except (OSError, ValueError, EOFError, TypeError):
         pass  # not cached yet, or unreadable: fold again
     result = fold(text)
-    # The origin as runs of consecutive indices: a few thousand pairs instead of every index.
-    starts = [i for i, o in enumerate(result.origin) if i == 0 or o != result.origin[i - 1] + 1]
-    record = marshal.dumps((result.text, starts, [result.origin[i] for i in starts]))
+    record = marshal.dumps((result.text, result.starts, result.firsts))
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         staged = path.with_suffix(f".{os.getpid()}.tmp")
@@ -246,7 +261,7 @@ def _prove_source(
 
 def locate_excerpt(excerpt: str, seed: Folded) -> int | None:
     """The seed line where the excerpt starts, or None when it is not in the seed."""
-    parts = [fold(part).text for part in GAP.split(excerpt) if part.strip()]
+    parts = [fold_text(part) for part in GAP.split(excerpt) if part.strip()]
     start = 0
     first = None
     for part in parts:
@@ -261,7 +276,7 @@ def locate_excerpt(excerpt: str, seed: Folded) -> int | None:
 def _miss_message(excerpt: str, seed: Folded, name: str) -> str:
     from rapidfuzz import fuzz
 
-    wanted = fold(GAP.split(excerpt)[0]).text
+    wanted = fold_text(GAP.split(excerpt)[0])
     match = fuzz.partial_ratio_alignment(wanted, seed.text)
     if match is None or match.score < 40:
         return f"excerpt not found in seeds/{name}, and nothing in it comes close"
@@ -285,7 +300,7 @@ def numbers_in(text: str) -> set[Decimal]:
 
 
 def _check_value(figure: Figure, where: Location, index: int) -> list[Problem]:
-    stated = numbers_in(fold(figure.excerpt).text)
+    stated = numbers_in(fold_text(figure.excerpt))
     problems = []
     for attr, value in (("value", figure.value), ("value_high", figure.value_high)):
         if value is not None and value not in stated:

@@ -40,6 +40,7 @@ from briefing.content import Content, load_content
 from briefing.document import paragraphs
 from briefing.errors import ContentError
 from briefing.load import load_yaml
+from briefing.provenance import fold, fold_text
 from briefing.render_docx import property_text
 
 At = tuple[str | int, ...]
@@ -666,3 +667,19 @@ def test_number_typed_in_the_file_is_read_exactly(tmp_path: Path, typed: str, re
     root = write_project(tmp_path / "p", "alpha", ("figures", 0, "value"), typed, raw=True)
     value = load_content(find_project(root)).sources["alpha"].figures[0].value
     assert str(value) == read
+
+
+# --- 4. folding an excerpt without its index map gives the same text as folding with it ---
+
+FOLDABLE = st.text(
+    st.sampled_from(list(" \t\n\u00a0\u3000\u2028-\u2010\u2014\u2212'\u2019\"\u201ca1é…ﬁ①"))
+    | st.characters(),
+    max_size=40,
+)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True, database=None)
+@given(text=FOLDABLE)
+@example(text=" - a -  - b \u00a0-\u3000")
+def test_folding_text_alone_matches_folding_with_the_index_map(text: str) -> None:
+    assert fold_text(text) == fold(text).text
