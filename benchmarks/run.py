@@ -77,6 +77,23 @@ img {{ max-width: 100%; }}
 HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], stylesheets=[css])
 """
 
+# Rebuilds inside one running process, as `briefing watch` does them: the first build pays for
+# the imports, the next ones are timed. Prints the median, min and max seconds as JSON.
+WARM_REBUILD = """
+import json, statistics, sys, time
+from pathlib import Path
+from briefing.build import build
+project, fmt, runs = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+build(project, [fmt])
+times = []
+for _ in range(runs):
+    started = time.perf_counter()
+    build(project, [fmt])
+    times.append(time.perf_counter() - started)
+print(json.dumps({"median": round(statistics.median(times), 3), "min": round(min(times), 3),
+                  "max": round(max(times), 3)}))
+"""
+
 # Where the time of one build goes: (bucket, module file suffix, function name); cumulative.
 PROFILE_BUCKETS = [
     ("load and validate content", "briefing/content.py", "load_content"),
@@ -137,6 +154,13 @@ def measure_size(size: int, runs: int, work: Path, pandoc: str) -> dict[str, Any
     row["build pdf"] = timed([*build, "pdf"], runs)
     row["build docx"] = timed([*build, "docx"], runs)
     row["build html"] = timed([*build, "html"], runs)
+    warm = subprocess.run(
+        [sys.executable, "-c", WARM_REBUILD, str(project), "docx", str(runs)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    row["docx rebuild in a running process"] = json.loads(warm.stdout) | {"peak_rss_mb": None}
     if size <= 50:  # the empty-cache target is set at N=5 and N=50
         row["build pdf, empty chart cache"] = timed(
             [*build, "pdf"], runs, before=lambda: shutil.rmtree(charts, ignore_errors=True)
@@ -240,6 +264,22 @@ def targets(sizes: dict[str, Any], real: dict[str, Any]) -> list[dict[str, Any]]
     return found
 
 
+def docx_ratios(sizes: dict[str, Any], real: dict[str, Any]) -> dict[str, float]:
+    """Each DOCX measure over pandoc's time at the same N, with the floor of a Python process."""
+    ratios = {}
+    docx_floor = real["python importing python-docx"]["median"]
+    for n, row in sizes.items():
+        pandoc = row["pandoc docx"]["median"]
+        ratios[f"N={n}: briefing build"] = round(row["build docx"]["median"] / pandoc, 3)
+        ratios[f"N={n}: rebuild in a running process"] = round(
+            row["docx rebuild in a running process"]["median"] / pandoc, 3
+        )
+        ratios[f"N={n}: a Python process that only imports python-docx"] = round(
+            docx_floor / pandoc, 3
+        )
+    return ratios
+
+
 def marginal(sizes: dict[str, Any]) -> dict[str, Any]:
     """Seconds each extra source adds, between consecutive sizes: flat slopes mean linear."""
     ordered = sorted(sizes, key=int)
@@ -273,7 +313,7 @@ def markdown_report(results: dict[str, Any]) -> str:
             if isinstance(m, dict) and "median" in m:
                 lines.append(
                     f"| {n} | {name} | {m['median']:.2f} | {m['min']:.2f}–{m['max']:.2f} "
-                    f"| {m['peak_rss_mb']} |"
+                    f"| {m['peak_rss_mb'] or '–'} |"
                 )
     for name, m in results["real"].items():
         lines.append(
@@ -286,6 +326,10 @@ def markdown_report(results: dict[str, Any]) -> str:
             f"| {t['target']} | {t['measured']}{' ' + t['unit'] if t['unit'] != '×' else '×'} "
             f"| {t['limit']} | {'yes' if t['met'] else '**no**'} |"
         )
+    lines += ["", "## DOCX against pandoc", "", "| measure | × pandoc DOCX |", "|---|---|"]
+    lines += [
+        f"| {name} | {ratio:.2f}× |" for name, ratio in results["docx against pandoc"].items()
+    ]
     lines += [
         "",
         "## Outputs",
@@ -346,6 +390,9 @@ def main() -> None:
     results["real"] = {
         "check": timed([BRIEFING, "check", "-q", "--project", str(REPO)], args.runs),
         "--help": timed([BRIEFING, "--help"], args.runs),
+        # Floors: what a Python process costs before any work, alone and with python-docx.
+        "python, nothing imported": timed([sys.executable, "-c", "pass"], args.runs),
+        "python importing python-docx": timed([sys.executable, "-c", "import docx"], args.runs),
     }
     if not args.no_profile:
         with tempfile.TemporaryDirectory() as tmp:
@@ -353,6 +400,7 @@ def main() -> None:
                 fmt: profile(fmt, args.profile_size, Path(tmp)) for fmt in ("pdf", "docx")
             }
     results["targets"] = targets(results["sizes"], results["real"])
+    results["docx against pandoc"] = docx_ratios(results["sizes"], results["real"])
     results["marginal"] = marginal(results["sizes"])
     (REPO / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     report = markdown_report(results)
