@@ -15,7 +15,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from .document import ChartData, ComparisonRow, Document, Section
 from .models import Figure
@@ -610,21 +610,39 @@ class _Writer:
         lang.set(self.qn("w:val"), front.language)
 
     def save(self) -> bytes:
-        raw = io.BytesIO()
-        self.docx.save(raw)
+        """The package zipped once: members in a stable order, each with a fixed timestamp.
+
+        python-docx's own save zips with the time of day; its PackageWriter steps are run here
+        against a collector instead, so the parts are serialised once and compressed once.
+        """
+        from docx.opc.pkgwriter import PackageWriter
+
+        package = self.docx.part.package
+        for part in package.parts:
+            part.before_marshal()
+        members, steps = _Members(), cast(Any, PackageWriter)
+        steps._write_content_types_stream(members, package.parts)
+        steps._write_pkg_rels(members, package.rels)
+        steps._write_parts(members, package.parts)
         out = io.BytesIO()
-        with (
-            zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-        ):
-            names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-            for name in names:
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name in sorted(members.blobs, key=lambda n: (n != "[Content_Types].xml", n)):
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 info.create_system = 0
-                target.writestr(info, source.read(name), compresslevel=6)
+                target.writestr(info, members.blobs[name], compresslevel=6)
         return out.getvalue()
+
+
+class _Members:
+    """Collects a package's members by name, in place of python-docx's zip writer."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self.blobs[pack_uri.membername] = blob
 
 
 def without_declared(xml: str, root: Any) -> str:
