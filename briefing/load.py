@@ -214,6 +214,8 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
         return None
     loaded = Loaded(shown, None)
     positions = loaded.positions
+    # Only a double-quoted scalar's escapes can add characters the text itself does not hold.
+    raw_clean = _UNCARRIABLE.search(text) is None
     parser = CParser(text)
     try:
         get: Any = parser.get_event  # LibYAML events; their marks always hold an index
@@ -257,7 +259,7 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
                 value = event.value
                 if not event.style and value in _NULLS:
                     value = None
-                elif _UNCARRIABLE.search(value):
+                elif (not raw_clean or event.style == '"') and _UNCARRIABLE.search(value):
                     return None
             elif (kind is MappingStartEvent or kind is SequenceStartEvent) and not event.tag:
                 if len(stack) >= MAX_DEPTH - 1:
