@@ -13,6 +13,7 @@ Writes benchmarks/results.json and docs/benchmarks.md. Not part of the test comm
 from __future__ import annotations
 
 import argparse
+import compileall
 import itertools
 import json
 import os
@@ -370,6 +371,9 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
     pandoc = pandoc_binary()
+    # Bytecode for every module, as an installed package has it: without it (an edited checkout,
+    # or PYTHONDONTWRITEBYTECODE) every timed process would compile the changed modules again.
+    compileall.compile_dir(REPO / "briefing", quiet=1)
     cpu = next(
         (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
          if line.startswith("model name")), platform.processor())  # fmt: skip
