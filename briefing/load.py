@@ -2,7 +2,11 @@
 
 Every scalar stays a string: no YAML 1.1 type guessing (`NO`, `0012`, `12:30`, `1.10`), so an
 editor's text reaches the model exactly as typed and the model decides what a field means.
-Anything YAML can do beyond plain data (anchors, aliases, tags, several documents) is refused.
+Anything YAML can do beyond plain data (anchors, aliases, tags other than !!str, !!seq and !!map,
+several documents) is refused.
+
+Clean files are read straight from LibYAML's events; anything unusual or wrong is read again by
+PyYAML's Python parser, whose errors name the problem, so both give the same data and messages.
 """
 
 from __future__ import annotations
@@ -197,7 +201,8 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
 
 # Where LibYAML accepts what PyYAML refuses: tabs as separators, byte-order marks inside the
 # text, and a comment right after a block scalar's header (`>-#`). Such files take the checked
-# path, so a file's verdict never depends on which parser read it.
+# path, as do plain scalars holding "?" inside [...] or {...} (LibYAML 0.2.5 reads `[Why now?]`
+# as text, PyYAML as an error), so a file's verdict never depends on which parser read it.
 _DISAGREEMENTS = re.compile(r"[\t\ufeff]|[|>][-+0-9]*#")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 
@@ -227,12 +232,12 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
         start: Any = event.start_mark
         positions[()] = lines.position(start.index)
         root: dict[str, Any] = {}
-        # Open collections: (the collection, its path, the key awaiting its value).
-        stack: list[tuple[Any, Path_, str | None]] = [(root, (), None)]
+        # Open collections: (the collection, its path, the key awaiting its value, in flow style).
+        stack: list[tuple[Any, Path_, str | None, bool]] = [(root, (), None, False)]
         while stack:
             event = get()
             kind = type(event)
-            container, at, key = stack[-1]
+            container, at, key, flow = stack[-1]
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 stack.pop()
                 continue
@@ -244,12 +249,14 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
                         return None
                     if event.tag is not None and not event.implicit[0]:
                         return None
+                    if flow and not event.style and "?" in event.value:
+                        return None
                     key = event.value
                     positions[(*at, key, "<key>")] = lines.position(event.start_mark.index)
-                    stack[-1] = (container, at, key)
+                    stack[-1] = (container, at, key, flow)
                     continue
                 path: Path_ = (*at, key)
-                stack[-1] = (container, at, None)
+                stack[-1] = (container, at, None, flow)
             else:
                 path = (*at, len(container))
             positions[path] = lines.position(event.start_mark.index)
@@ -257,6 +264,8 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
                 if event.tag is not None and not event.implicit[0]:
                     return None
                 value = event.value
+                if flow and not event.style and "?" in value:
+                    return None
                 if not event.style and value in _NULLS:
                     value = None
                 elif (not raw_clean or event.style == '"') and _UNCARRIABLE.search(value):
@@ -265,7 +274,7 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
                 if len(stack) >= MAX_DEPTH - 1:
                     return None
                 value = {} if kind is MappingStartEvent else []
-                stack.append((value, path, None))
+                stack.append((value, path, None, flow or bool(event.flow_style)))
             else:
                 return None
             if type(container) is dict:
@@ -310,7 +319,7 @@ def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem], lin
     loaded.positions[at] = lines.position(node.start_mark.index)
     if isinstance(node, ScalarNode):
         if not node.style and node.value in ("", "~", "null", "Null", "NULL"):
-            return None  # YAML's null (plain style: None from PyYAML, "" from LibYAML)
+            return None  # YAML's null
         value = str(node.value)
         bad = bad_character(value)
         if bad:

@@ -104,7 +104,14 @@ def folded_seed(text: str, cache_dir: Path | None) -> Folded:
     path = cache_dir / f"{key}.marshal"
     try:
         folded_text, starts, firsts = marshal.loads(path.read_bytes())
-        return Folded(folded_text, starts, firsts, text)
+        if (
+            isinstance(folded_text, str)
+            and isinstance(starts, tuple)
+            and isinstance(firsts, tuple)
+            and len(starts) == len(firsts)
+            and (starts[:1] == (0,) or not folded_text)
+        ):
+            return Folded(folded_text, starts, firsts, text)
     except (OSError, ValueError, EOFError, TypeError):
         pass  # not cached yet, or unreadable: fold again
     result = fold(text)

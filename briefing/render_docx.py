@@ -3,8 +3,12 @@
 The result is finished when opened: the contents are hyperlinks to bookmarks with PAGEREF page
 numbers, header and footer carry the marking and "Page X of Y", citations link to the appendix,
 table header rows repeat, and Word refreshes the fields on open (w:updateFields). Rebuilds are
-byte-identical: fixed core-property dates, no random ids, and the zip re-packed with fixed
+byte-identical: fixed core-property dates, no random ids, and the package zipped with fixed
 timestamps in a stable order.
+
+python-docx opens the reference document and writes the package (parts, relationships, the
+pictures, the properties); the body itself is written as WordprocessingML text and parsed once,
+which keeps a 200-source briefing under a second where element-by-element building took several.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import secrets
 import zipfile
 from pathlib import Path
 from typing import Any, cast
@@ -114,7 +119,14 @@ def _escaped(text: str) -> str:
 
 
 def _quoted(text: str) -> str:
-    return _escaped(text).replace('"', "&quot;")
+    """Text as an attribute value: a parser would turn a raw tab or line end into a space."""
+    return (
+        _escaped(text)
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
 
 
 def _run(text: str, char_style: str | None = None) -> str:
@@ -146,7 +158,6 @@ def _text_run(text: str, char_style: str | None = None) -> str:
 
 _BREAKS = re.compile(r"([\t\n])")
 LINE_BREAK = "<w:r><w:br/></w:r>"
-BODY_MARKER = "briefing-body"
 
 
 def _field(instruction: str, placeholder: str) -> str:
@@ -332,11 +343,20 @@ class _Writer:
         from lxml import etree
 
         root = self.docx.element
-        if any(root.nsmap.get(prefix) != nsmap[prefix] for prefix in ("w", "r")):
-            raise KeyError("its document does not declare Word's w: and r: namespace prefixes")
-        marker = etree.Comment(BODY_MARKER)
-        self.sect_pr.addprevious(marker)
-        before, after = etree.tostring(root, encoding="unicode").split(f"<!--{BODY_MARKER}-->")
+        if any(root.nsmap.get(prefix, nsmap[prefix]) != nsmap[prefix] for prefix in ("w", "r")):
+            raise KeyError("its document binds the w: or r: prefix to another namespace")
+        # A marker no reference document holds: it only splits the text, and never reaches output.
+        marker = f"briefing-body-{secrets.token_hex(16)}"
+        self.sect_pr.addprevious(etree.Comment(marker))
+        before, after = etree.tostring(root, encoding="unicode").split(f"<!--{marker}-->")
+        missing = "".join(
+            f' xmlns:{prefix}="{nsmap[prefix]}"'
+            for prefix in ("w", "r")
+            if prefix not in root.nsmap
+        )
+        if missing:  # declare on the root what the body's text uses
+            tag_end = before.index(">")
+            before = before[:tag_end] + missing + before[tag_end:]
         body = "".join(block.xml() for block in self.blocks)
         self.docx.part._element = parse_xml(before + body + after)
 

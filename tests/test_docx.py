@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,3 +147,35 @@ def test_libreoffice_renders_every_heading_and_quote(built: Built, tmp_path: Pat
             assert " ".join(quote.text.split()[:5]).replace(" ", "") in squashed
     assert "Appendix: sources" in text
     assert f"Page 1 of {len(reader.pages)}" in text
+
+
+def test_a_reference_declaring_namespaces_only_where_used_gives_the_same_document(
+    built: Built, tmp_path: Path
+) -> None:
+    """Word declares xmlns:r on the root; a valid reference may declare it only where it is used."""
+    shipped = next(d / "reference.docx" for d in built.dirs if (d / "reference.docx").is_file())
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    declaration = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    with (
+        zipfile.ZipFile(shipped) as source,
+        zipfile.ZipFile(templates / "reference.docx", "w") as target,
+    ):
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/document.xml":
+                text = data.decode("utf-8")
+                assert text.count(" " + declaration) == 1
+                text = text.replace(" " + declaration, "")
+                text = re.sub(r"<([\w:]+)(?=[^>]* r:)", rf"<\1 {declaration}", text)
+                data = text.encode("utf-8")
+            target.writestr(item, data)
+    data = render_docx(
+        built.doc, built.pngs, dirs=[templates, *built.dirs], created=built.doc.front.date
+    )
+    opened, shipped_build = docx.Document(io.BytesIO(data)), docx.Document(str(built.path))
+    assert [p.text for p in opened.paragraphs] == [p.text for p in shipped_build.paragraphs]
+    links = [r.target_ref for r in opened.part.rels.values() if r.is_external]
+    assert links and links == [
+        r.target_ref for r in shipped_build.part.rels.values() if r.is_external
+    ]

@@ -127,6 +127,8 @@ def test_edited_files_are_read_alike_or_left_to_the_checked_path(data: Any) -> N
         ("a: " + "[" * 30 + "]" * 30 + "\n", "nesting deeper than 24 levels"),
         ("a: 'x\x07'\n", "the file holds"),
         ('a: "x\\x07"\n', "text holds the control character U+0007"),
+        ("questions: [Why now?, Who pays?]\n", "expected ',' or ']', but got '?'"),
+        ("a: {Why?: now}\n", "not valid YAML"),
     ],
 )
 def test_what_the_fast_path_declines_gets_the_checked_paths_message(
