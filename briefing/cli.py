@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, NoReturn, Optional
 
 import typer
 
@@ -265,4 +265,38 @@ def watch_command(
 
 
 def main() -> None:
-    app()
+    """The console script: run the command, then end the process without tearing it down.
+
+    Freeing every object of a finished build (document trees, fonts, tables) takes longer than
+    some builds do: 0.1 s of a 0.7 s DOCX build at 50 sources. As mypy does, the process ends
+    with os._exit once output is flushed and exit handlers have run. Tests call `app` itself.
+    """
+    try:
+        app()
+        status = 0
+    except SystemExit as exit_:
+        status = exit_status(exit_.code)
+    hard_exit(status)
+
+
+def exit_status(code: object) -> int:
+    """The status sys.exit(code) would give: None is 0, an int itself, anything else printed, 1."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def hard_exit(status: int) -> NoReturn:
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe: Python itself would exit with 120
+        status = status or 120
+    os._exit(status)
