@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -39,3 +40,27 @@ def test_readme_names_every_command() -> None:
     for command in ("check", "build", "schema", "new", "send"):
         assert command in commands
         assert f"briefing {command}" in readme
+
+
+def test_the_console_script_flushes_its_output_and_keeps_exit_statuses(tmp_path: Path) -> None:
+    """main() ends the process with os._exit: output must still arrive whole, statuses intact."""
+    script = str(Path(sys.executable).parent / "briefing")
+    # Block-buffered output, as on a user's machine, where a missing flush would lose it.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    help_run = subprocess.run([script, "--help"], capture_output=True, text=True, env=env)
+    assert help_run.returncode == 0 and help_run.stdout.startswith("Usage: briefing ")
+    commands = help_run.stdout.split("Commands:")[1]
+    assert [line.split()[0] for line in commands.strip().splitlines()] == [
+        "check", "schema", "build", "new", "send", "watch"
+    ]  # fmt: skip
+    assert help_run.stdout.endswith("\n")
+    usage = subprocess.run(
+        [script, "build", "-f", "nope", "-C", str(REPO)], capture_output=True, text=True, env=env
+    )
+    assert usage.returncode == 2
+    assert usage.stderr == "error: --format must be pdf, docx, html or all, not 'nope'\n"
+    schema = tmp_path / "schema.json"
+    written = subprocess.run([script, "schema", "-o", str(schema)], capture_output=True, env=env)
+    assert written.returncode == 0 and schema.read_text(encoding="utf-8").startswith("{")
+    piped = subprocess.run([script, "schema"], capture_output=True, text=True, env=env)
+    assert piped.returncode == 0 and piped.stdout == schema.read_text(encoding="utf-8")
