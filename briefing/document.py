@@ -204,6 +204,11 @@ def _chart(request: ChartRequest, content: Content, labels: dict[str, str]) -> C
         caption=request.caption,
         unit=unit,
         points=points,
-        source_line="Sources: " + "; ".join(used),
+        source_line=sentence("Sources: " + "; ".join(used)),
         alt=alt,
     )
+
+
+def sentence(text: str) -> str:
+    """The text ending with one full stop, though its last label already ends with one."""
+    return text if text.endswith(".") else text + "."

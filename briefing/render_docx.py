@@ -552,7 +552,7 @@ class _Writer:
         caption.parts.append(_field("SEQ Figure \\* ARABIC", str(self.figure_count)))
         self.run(caption, f". {chart.title}.", "Strong")
         self.run(caption, f" {chart.caption}")
-        self.para("Caption", f"{chart.source_line}.")
+        self.para("Caption", chart.source_line)
 
     def appendix(self, doc: Document) -> None:
         self.heading(1, "Appendix: sources", "appendix")

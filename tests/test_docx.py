@@ -179,3 +179,11 @@ def test_a_reference_declaring_namespaces_only_where_used_gives_the_same_documen
     assert links and links == [
         r.target_ref for r in shipped_build.part.rels.values() if r.is_external
     ]
+
+
+def test_captions_end_with_one_full_stop(built: Built) -> None:
+    """A chart's source line ends with the last source's label, which may end in "n.d."."""
+    opened = docx.Document(str(built.path))
+    captions = [p.text for p in opened.paragraphs if p.style.name == "Caption"]
+    assert captions and all(c.endswith(".") and not c.endswith("..") for c in captions)
+    assert any(c.endswith("n.d.") for c in captions)
