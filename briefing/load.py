@@ -243,13 +243,14 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
                 continue
             if kind is AliasEvent or event.anchor is not None:
                 return None
+            if kind is ScalarEvent and (
+                (event.tag is not None and not event.implicit[0])
+                or (flow and not event.style and "?" in event.value)
+            ):
+                return None
             if type(container) is dict:
                 if key is None:  # a key: plain text met for the first time in this mapping
                     if kind is not ScalarEvent or event.value in container:
-                        return None
-                    if event.tag is not None and not event.implicit[0]:
-                        return None
-                    if flow and not event.style and "?" in event.value:
                         return None
                     key = event.value
                     positions[(*at, key, "<key>")] = lines.position(event.start_mark.index)
@@ -261,11 +262,7 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
                 path = (*at, len(container))
             positions[path] = lines.position(event.start_mark.index)
             if kind is ScalarEvent:
-                if event.tag is not None and not event.implicit[0]:
-                    return None
                 value = event.value
-                if flow and not event.style and "?" in value:
-                    return None
                 if not event.style and value in _NULLS:
                     value = None
                 elif (not raw_clean or event.style == '"') and _UNCARRIABLE.search(value):
@@ -318,7 +315,7 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
 def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem], lines: _Lines) -> Any:
     loaded.positions[at] = lines.position(node.start_mark.index)
     if isinstance(node, ScalarNode):
-        if not node.style and node.value in ("", "~", "null", "Null", "NULL"):
+        if not node.style and node.value in _NULLS:
             return None  # YAML's null
         value = str(node.value)
         bad = bad_character(value)

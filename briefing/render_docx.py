@@ -129,9 +129,13 @@ def _quoted(text: str) -> str:
     )
 
 
+def _run_properties(char_style: str | None) -> str:
+    return f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
+
+
 def _run(text: str, char_style: str | None = None) -> str:
     """A run of text, in a character style if given; the text stays one w:t, tabs included."""
-    rpr = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
+    rpr = _run_properties(char_style)
     return f'<w:r>{rpr}<w:t xml:space="preserve">{_escaped(text)}</w:t></w:r>'
 
 
@@ -146,8 +150,7 @@ def _typed_run(text: str, char_style: str | None = None) -> str:
         elif piece:
             space = ' xml:space="preserve"' if piece.strip() != piece else ""
             content.append(f"<w:t{space}>{_escaped(piece)}</w:t>")
-    rpr = f'<w:rPr><w:rStyle w:val="{char_style}"/></w:rPr>' if char_style else ""
-    return f"<w:r>{rpr}{''.join(content)}</w:r>"
+    return f"<w:r>{_run_properties(char_style)}{''.join(content)}</w:r>"
 
 
 def _text_run(text: str, char_style: str | None = None) -> str:
