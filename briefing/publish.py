@@ -4,6 +4,8 @@ Each file is written and synced beside its target under a hidden temporary name,
 target is swapped in with os.replace. Before a target is replaced, its previous version is kept
 as a hard link; if a later swap fails, the files already swapped are put back, so the output
 folder holds the previous set or the new set, never a mix, and no temporary file is left behind.
+Before anything is rendered, the output folder is checked to be a folder of its own and every
+file name to be a plain one.
 """
 
 from __future__ import annotations
@@ -15,7 +17,67 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import PublishError
+from .config import Project
+from .content import Content
+from .document import Document
+from .errors import ContentError, Problem, PublishError
+
+
+def output_name(project: Project, doc: Document, fmt: str) -> Path:
+    stem = project.config.filename.format(
+        date=doc.front.date.isoformat(), version=doc.front.version
+    )
+    return project.output_dir / f"{stem}.{fmt}"
+
+
+def prepare_output(project: Project) -> None:
+    """Make sure the output folder is a folder of its own, before anything is rendered.
+
+    A symbolic link as the output folder is followed (a build folder on another disk is a common
+    set-up), but not into the project's own folders: the built files never land among the inputs.
+    """
+    out = project.output_dir
+    shown = project.shown(out)
+    if out.is_symlink() and not out.exists():
+        raise PublishError(
+            f"{shown} is a symbolic link to {os.readlink(out)}, which does not exist; "
+            "expected the output folder or a link to one"
+        )
+    if out.exists() and not out.is_dir():
+        raise PublishError(f"{shown} is a file; expected the output folder (remove the file)")
+    real = out.resolve()
+    if real == project.root or real in project.root.parents:
+        raise PublishError(
+            f"{shown} leads to {real}, which holds the whole project; "
+            "expected a folder of its own for the built files"
+        )
+    for role, folder in (
+        ("content", project.content_dir),
+        ("seeds", project.seeds_dir),
+        ("templates", project.templates_dir),
+    ):
+        folder = folder.resolve()
+        if real == folder or folder in real.parents or real in folder.parents:
+            raise PublishError(
+                f"{shown} leads to {project.shown(real)}, which overlaps the {role} folder; "
+                "expected a folder of its own for the built files"
+            )
+
+
+def check_names(project: Project, content: Content, names: list[Path]) -> None:
+    """The front matter's version is part of the file name: it must not make a hidden file."""
+    for path in names:
+        if path.name.startswith("."):
+            raise ContentError(
+                [
+                    Problem(
+                        content.front_file.locate(("version",)),
+                        f"makes the output file name {path.name!r}, a hidden file; expected a "
+                        "version that starts with a letter or digit",
+                        "version",
+                    )
+                ]
+            )
 
 
 def publish(outputs: dict[Path, bytes]) -> list[Path]:

@@ -22,7 +22,9 @@ import zipfile
 from pathlib import Path
 from typing import Any, cast
 
+from .assets import Assets, Rendered
 from .document import ChartData, ComparisonRow, Document, Section
+from .errors import RenderError
 from .models import Figure
 from .render_html import bound_text, number
 
@@ -102,6 +104,35 @@ def bookmark_name(anchor: str) -> str:
 
 def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
+
+
+def render(doc: Document, assets: Assets) -> Rendered:
+    """The Word document; a project's own reference.docx that cannot be used is a clear error."""
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        data = render_docx(doc, assets.charts(doc, "png"), dirs=assets.dirs, created=assets.created)
+    except (KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+        unusable = reference_problem(assets, exc)
+        if unusable is None:
+            raise
+        raise unusable from None
+    return Rendered(data)
+
+
+def reference_problem(assets: Assets, exc: Exception) -> RenderError | None:
+    """A project's own reference.docx that python-docx cannot use is the user's to fix."""
+    from .render_html import packaged_templates
+
+    dirs = assets.dirs
+    reference = next((d / REFERENCE_NAME for d in dirs if (d / REFERENCE_NAME).is_file()), None)
+    if reference is None or reference.parent.resolve() == packaged_templates().resolve():
+        return None  # the shipped reference document works: this is a bug, not the user's file
+    detail = exc.args[0] if exc.args else type(exc).__name__
+    return RenderError(
+        f"{assets.project.shown(reference)}: cannot use it as the Word reference document "
+        f"({detail}); expected a .docx saved by Word with the styles of templates/reference.docx"
+    )
 
 
 def render_docx(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .assets import Assets, Rendered
 from .document import ChartData, Document
 from .models import Figure
 
@@ -65,6 +66,12 @@ def template_dirs(project_templates: Path | None) -> list[Path]:
     ):
         dirs.insert(0, project_templates)
     return dirs
+
+
+def render(doc: Document, assets: Assets) -> Rendered:
+    """The self-contained HTML page for a screen."""
+    html = render_html(doc, assets.charts(doc, "svg"), medium="screen", dirs=assets.dirs)
+    return Rendered(html.encode("utf-8"))
 
 
 def render_html(

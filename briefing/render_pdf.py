@@ -6,7 +6,11 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from .errors import RenderError
+from .assets import Assets, Rendered
+from .config import Project
+from .content import Content
+from .document import Document
+from .errors import Problem, RenderError
 
 ASSET_SCHEME = "briefing-asset:"
 
@@ -51,6 +55,39 @@ def asset_name(url: str) -> str | None:
 def _mime(path: Path) -> str:
     return {".ttf": "font/ttf", ".otf": "font/otf", ".css": "text/css", ".png": "image/png",
             ".svg": "image/svg+xml"}.get(path.suffix, "application/octet-stream")  # fmt: skip
+
+
+def check(project: Project, content: Content) -> list[Problem]:
+    """Characters in the content that no shipped font can draw on the page."""
+    from .glyphs import font_coverage, missing_glyphs
+    from .render_html import template_dirs
+
+    font_dirs = [d / "fonts" for d in template_dirs(project.templates_dir)]
+    covered = font_coverage(font_dirs, project.output_dir / ".cache")
+    return missing_glyphs([content.front_file, *content.files.values()], covered)
+
+
+def render(doc: Document, assets: Assets) -> Rendered:
+    """The print page through WeasyPrint; PDF/A-3b carries the content files as attachments."""
+    from .render_html import render_html
+
+    config = assets.project.config
+    html = render_html(
+        doc, assets.charts(doc, "svg"), medium="print", dirs=assets.dirs, paper=config.paper
+    )
+    attachments = None
+    if config.pdf_a:
+        content_files = sorted(assets.project.content_dir.glob("*.yaml"))
+        attachments = [(p.name, p.read_bytes()) for p in content_files]
+    data, pages = render_pdf(
+        html,
+        assets.dirs,
+        title=doc.front.title,
+        created=assets.created,
+        pdf_a=config.pdf_a,
+        attachments=attachments,
+    )
+    return Rendered(data, pages)
 
 
 def render_pdf(

@@ -1,0 +1,61 @@
+"""Project and document model -> the shared assets every renderer may ask for, and what it returns.
+
+A renderer is one function, `render(doc, assets) -> Rendered`. The assets carry what is the
+same for every format: the template folders, the creation date, the project settings, and the
+charts, drawn in the form a renderer asks for (SVG for pages, PNG for Word) and cached by
+content hash, so two formats that want the same form draw it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from .config import Project
+from .document import Document
+
+ChartForm = Literal["svg", "png"]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One format rendered in memory: its bytes, and its page count when the format has pages."""
+
+    data: bytes
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Assets:
+    """What the renderers share beside the document model."""
+
+    project: Project
+    dirs: list[Path]  # template folders, the project's own first
+    created: dt.date
+    _charts: dict[ChartForm, dict[str, bytes]] = field(default_factory=dict, repr=False)
+
+    def charts(self, doc: Document, form: ChartForm) -> dict[str, bytes]:
+        """Every chart of the document as `form` bytes, by chart id."""
+        if form not in self._charts:
+            from .charts import render_chart
+
+            cache = self.project.output_dir / ".cache" / "charts"
+            self._charts[form] = {c.id: render_chart(c, form, cache) for c in doc.charts}
+        return self._charts[form]
+
+
+def gather_assets(project: Project, doc: Document) -> Assets:
+    from .render_html import template_dirs  # the HTML renderer owns the template folders
+
+    return Assets(project, template_dirs(project.templates_dir), creation_date(doc))
+
+
+def creation_date(doc: Document) -> dt.date:
+    """The content date, or SOURCE_DATE_EPOCH when set: never the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return doc.front.date
