@@ -24,7 +24,8 @@ STATUS_COLOURS = {
 def chart_key(chart: ChartData, kind: str) -> str:
     # The drawing code is part of the key, so a change to it never serves a stale chart.
     drawing = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
-    data = json.dumps([drawing, kind, chart.title, chart.unit, chart.points], default=str)
+    points = [[p.period, p.value, p.source_id, p.status] for p in chart.points]
+    data = json.dumps([drawing, kind, chart.title, chart.unit, points], default=str)
     return hashlib.sha256(data.encode()).hexdigest()[:32]
 
 
@@ -82,9 +83,9 @@ def _draw(chart: ChartData, kind: str) -> bytes:
             "font.size": 9,
         }
     )
-    labels = [f"{_wrap(period)}\n{_wrap(sid)}" for period, _, sid, _ in chart.points]
-    values = [value for _, value, _, _ in chart.points]
-    colours = [STATUS_COLOURS[status] for *_, status in chart.points]
+    labels = [f"{_wrap(p.period)}\n{_wrap(p.source_id)}" for p in chart.points]
+    values = [p.value for p in chart.points]
+    colours = [STATUS_COLOURS[p.status] for p in chart.points]
     fig, ax = plt.subplots(figsize=(6.4, 3.2))
     bars = ax.bar(range(len(values)), values, color=colours)
     ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
@@ -93,7 +94,7 @@ def _draw(chart: ChartData, kind: str) -> bytes:
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
-    used = sorted({status for *_, status in chart.points})
+    used = sorted({p.status for p in chart.points})
     ax.legend(
         handles=[Patch(color=STATUS_COLOURS[s], label=s) for s in used], frameon=False, fontsize=7
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .content import Content
 from .models import ChartRequest, Figure, FrontMatter, Point, Quote, SourceInfo
@@ -19,17 +19,83 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class FigureEntry:
+    """A figure of a section, with the anchor its table row carries and its line in the seed."""
+
+    anchor: str
+    figure: Figure
+    seed_line: int | None
+
+    @property
+    def name(self) -> str:
+        return self.figure.label
+
+
+@dataclass(frozen=True)
+class QuoteEntry:
+    anchor: str
+    quote: Quote
+
+    @property
+    def name(self) -> str:
+        return self.quote.speaker
+
+
+@dataclass(frozen=True)
+class PointEntry:
+    """A challenge or a recommendation, with its anchor."""
+
+    anchor: str
+    point: Point
+
+    @property
+    def name(self) -> str:
+        return self.point.title
+
+
+@dataclass(frozen=True)
+class RelatedSource:
+    """How a section relates to another section of the briefing: 'translation of' that one."""
+
+    kind: str
+    title: str
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Section:
     number: int
     source_id: str
     anchor: str
     info: SourceInfo
     summary: list[str]
-    figures: list[tuple[str, Figure, int | None]]  # anchor, figure, seed line
-    quotes: list[tuple[str, Quote]]
-    challenges: list[tuple[str, Point]]
-    recommendations: list[tuple[str, Point]]
-    relations: list[tuple[str, str, str]]  # kind, other section title, other anchor
+    figures: list[FigureEntry]
+    quotes: list[QuoteEntry]
+    challenges: list[PointEntry]
+    recommendations: list[PointEntry]
+    relations: list[RelatedSource]
+
+
+@dataclass(frozen=True)
+class SourceLink:
+    """A link from a key takeaway to a source's appendix entry, shown as its short label."""
+
+    anchor: str
+    label: str
+
+
+@dataclass(frozen=True)
+class KeyTakeaway:
+    text: str
+    cites: list[SourceLink]
+
+
+@dataclass(frozen=True)
+class AppendixEntry:
+    """A source's appendix entry: its section and every item of the briefing that cites it."""
+
+    section: Section
+    cited_by: list[Citation]
 
 
 @dataclass(frozen=True)
@@ -41,13 +107,23 @@ class ComparisonRow:
     disagreements: list[Discrepancy]
 
 
+@dataclass(frozen=True, order=True)
+class ChartPoint:
+    """One bar; points sort by period, then value, source id and status."""
+
+    period: str
+    value: float  # in the chart's unit
+    source_id: str
+    status: str
+
+
 @dataclass(frozen=True)
 class ChartData:
     id: str
     title: str
     caption: str
     unit: str
-    points: list[tuple[str, float, str, str]]  # period, value in the chart unit, source id, status
+    points: list[ChartPoint]
     source_line: str
     alt: str
 
@@ -56,12 +132,12 @@ class ChartData:
 class Document:
     front: FrontMatter
     executive_summary: list[str]
-    takeaways: list[tuple[str, list[tuple[str, str]]]]  # text, [(source anchor, short label)]
+    takeaways: list[KeyTakeaway]
     sections: list[Section]
     comparison: list[ComparisonRow]
     explanations: dict[str, str]
     charts: list[ChartData]
-    appendix: list[tuple[Section, list[Citation]]]
+    appendix: list[AppendixEntry]
     short_labels: dict[str, str] = field(default_factory=dict)
     numbers: dict[str, int] = field(default_factory=dict)
 
@@ -93,23 +169,20 @@ def build_document(content: Content, report: Report) -> Document:
     citations: dict[str, list[Citation]] = defaultdict(list)
     takeaways = []
     for i, takeaway in enumerate(content.front.takeaways, start=1):
-        takeaways.append(
-            (takeaway.text, [(appendix_anchor(s), labels[s]) for s in takeaway.sources])
-        )
+        links = [SourceLink(appendix_anchor(s), labels[s]) for s in takeaway.sources]
+        takeaways.append(KeyTakeaway(takeaway.text, links))
         for sid in takeaway.sources:
             citations[sid].append(Citation(f"takeaway-{i}", f"Key takeaway {i}"))
     for section in sections:
-        for kind, items in (
+        entries: list[tuple[str, list[FigureEntry] | list[QuoteEntry] | list[PointEntry]]] = [
             ("Figure", section.figures),
             ("Quote", section.quotes),
             ("Challenge", section.challenges),
             ("Recommendation", section.recommendations),
-        ):
+        ]
+        for kind, items in entries:
             for entry in items:
-                item = entry[1]
-                name = getattr(item, "label", None) or getattr(item, "title", None)
-                name = name or getattr(item, "speaker", "")
-                citations[section.source_id].append(Citation(entry[0], f"{kind}: {name}"))
+                citations[section.source_id].append(Citation(entry.anchor, f"{kind}: {entry.name}"))
     return Document(
         front=content.front,
         executive_summary=paragraphs(content.front.executive_summary),
@@ -118,7 +191,7 @@ def build_document(content: Content, report: Report) -> Document:
         comparison=_comparison(content, report),
         explanations={r.metric: r.explanation for r in content.front.reconciliations},
         charts=[_chart(request, content, labels) for request in content.front.charts],
-        appendix=[(s, citations[s.source_id]) for s in sections],
+        appendix=[AppendixEntry(s, citations[s.source_id]) for s in sections],
         short_labels=labels,
         numbers={s.source_id: s.number for s in sections},
     )
@@ -127,22 +200,22 @@ def build_document(content: Content, report: Report) -> Document:
 def _section(number: int, source_id: str, content: Content, report: Report) -> Section:
     summary = content.sources[source_id]
 
-    def anchored(kind: str, items: list[Point] | list[Quote]) -> list[tuple[str, Point | Quote]]:
-        return [(f"{kind}-{source_id}-{item.id}", item) for item in items]
+    def points(kind: str, items: list[Point]) -> list[PointEntry]:
+        return [PointEntry(f"{kind}-{source_id}-{p.id}", p) for p in items]
 
-    figures = [
-        (f"fig-{source_id}-{f.id}", f, _line(report, source_id, f.id)) for f in summary.figures
-    ]
     return Section(
         number=number,
         source_id=source_id,
         anchor=source_anchor(source_id),
         info=summary.source,
         summary=paragraphs(summary.summary),
-        figures=figures,
-        quotes=anchored("quote", summary.quotes),  # type: ignore[arg-type]
-        challenges=anchored("challenge", summary.challenges),  # type: ignore[arg-type]
-        recommendations=anchored("rec", summary.recommendations),  # type: ignore[arg-type]
+        figures=[
+            FigureEntry(f"fig-{source_id}-{f.id}", f, _line(report, source_id, f.id))
+            for f in summary.figures
+        ],
+        quotes=[QuoteEntry(f"quote-{source_id}-{q.id}", q) for q in summary.quotes],
+        challenges=points("challenge", summary.challenges),
+        recommendations=points("rec", summary.recommendations),
         relations=[],
     )
 
@@ -154,11 +227,11 @@ def _line(report: Report, source_id: str, item_id: str) -> int | None:
 
 def _with_relations(section: Section, by_id: dict[str, Section]) -> Section:
     relations = [
-        (r.kind.replace("-", " "), by_id[r.source].info.title, by_id[r.source].anchor)
+        RelatedSource(r.kind.replace("-", " "), by_id[r.source].info.title, by_id[r.source].anchor)
         for r in section.info.relations
         if r.source in by_id
     ]
-    return Section(**{**section.__dict__, "relations": relations})
+    return replace(section, relations=relations)
 
 
 def _comparison(content: Content, report: Report) -> list[ComparisonRow]:
@@ -189,14 +262,13 @@ def _chart(request: ChartRequest, content: Content, labels: dict[str, str]) -> C
     units = [f.unit for _, f in figures]
     unit = max(units, key=units.count)
     scale, _ = split_unit(unit)
-    points: list[tuple[str, float, str, str]] = sorted(
-        (f.period, float(f.value * split_unit(f.unit)[0] / scale), sid, str(f.status))
+    points = sorted(
+        ChartPoint(f.period, float(f.value * split_unit(f.unit)[0] / scale), sid, str(f.status))
         for sid, f in figures
     )
-    used = sorted({labels[sid] for _, _, sid, _ in points})
+    used = sorted({labels[p.source_id] for p in points})
     alt = f"{request.title}. " + "; ".join(
-        f"{period}: {value:g} {unit} ({labels[sid]}, {status})"
-        for period, value, sid, status in points
+        f"{p.period}: {p.value:g} {unit} ({labels[p.source_id]}, {p.status})" for p in points
     )
     return ChartData(
         id=request.id,

@@ -446,12 +446,12 @@ class _Writer:
             self.run(p, f"{label}: ", "Strong")
             self.run(p, value)
         self.heading(1, "Key takeaways", "takeaways")
-        for i, (text, cites) in enumerate(doc.takeaways, start=1):
-            p = self.para("List Number", text + " [")
-            for j, (anchor, label) in enumerate(cites):
+        for i, takeaway in enumerate(doc.takeaways, start=1):
+            p = self.para("List Number", takeaway.text + " [")
+            for j, link in enumerate(takeaway.cites):
                 if j:
                     self.run(p, "; ")
-                self.link(p, label, anchor)
+                self.link(p, link.label, link.anchor)
             self.run(p, "]")
             self.bookmark(p, f"takeaway-{i}")
 
@@ -481,9 +481,9 @@ class _Writer:
             self.run(p, "partial text", "Strong")
         self.run(p, " · ")
         self.link(p, "full citation", f"ref-{s.source_id}")
-        for kind, title, anchor in s.relations:
-            p = self.para("Normal", f"Relation: {kind} ")
-            self.link(p, title, anchor)
+        for related in s.relations:
+            p = self.para("Normal", f"Relation: {related.kind} ")
+            self.link(p, related.title, related.anchor)
             self.run(p, ".")
         self.heading(2, "Summary")
         for text in s.summary:
@@ -491,13 +491,14 @@ class _Writer:
         if s.figures:
             self.heading(2, "Key figures")
             t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12])
-            for anchor, f, _line in s.figures:
+            for row in s.figures:
+                f = row.figure
                 first, value, unit, period, status = self.add_row(t)
                 self.run(first, f.label)
                 if f.note:
                     self.line_break(first)
                     self.run(first, f.note, "Subtle Emphasis")
-                self.bookmark(first, anchor)
+                self.bookmark(first, row.anchor)
                 self.run(value, value_text(f))
                 self.run(unit, f.unit)
                 self.run(period, f.period)
@@ -505,9 +506,10 @@ class _Writer:
                 self.cite(status, s.number, s.source_id)
         if s.quotes:
             self.heading(2, "In their words")
-            for anchor, q in s.quotes:
+            for entry in s.quotes:
+                q = entry.quote
                 p = self.para("Quote", f"“{q.text}”")
-                self.bookmark(p, anchor)
+                self.bookmark(p, entry.anchor)
                 if q.original:
                     self.para("Quote Original", q.original)
                 who = ", ".join(x for x in (q.speaker, q.role, q.organisation) if x)
@@ -520,12 +522,12 @@ class _Writer:
             if not points:
                 continue
             self.heading(2, title)
-            for anchor, point in points:
+            for point in points:
                 p = self.para("List Bullet")
-                self.run(p, f"{point.title}.", "Strong")
-                self.run(p, f" {point.detail}")
+                self.run(p, f"{point.point.title}.", "Strong")
+                self.run(p, f" {point.point.detail}")
                 self.cite(p, s.number, s.source_id)
-                self.bookmark(p, anchor)
+                self.bookmark(p, point.anchor)
         if info.notes:
             self.heading(2, "About this source")
             for note in info.notes:
@@ -590,8 +592,8 @@ class _Writer:
 
     def appendix(self, doc: Document) -> None:
         self.heading(1, "Appendix: sources", "appendix")
-        for s, cites in doc.appendix:
-            info = s.info
+        for entry in doc.appendix:
+            s, info = entry.section, entry.section.info
             p = self.para("Citation", f"[{s.number}] ")
             if info.authors:
                 self.run(p, ", ".join(info.authors) + ". ")
@@ -612,14 +614,15 @@ class _Writer:
                 self.url(p, info.url)
                 self.run(p, ". ")
             self.run(p, f"Seed file: {info.seed}.")
-            for kind, title, anchor in s.relations:
+            for related in s.relations:
+                kind = related.kind
                 self.run(p, f" {kind[:1].upper()}{kind[1:]}: ")
-                self.link(p, title, anchor)
+                self.link(p, related.title, related.anchor)
                 self.run(p, ".")
             self.bookmark(p, f"ref-{s.source_id}")
             p = self.para("Cited By", "Cited by: ")
             self.link(p, f"section {s.number}", s.anchor)
-            for c in cites:
+            for c in entry.cited_by:
                 self.run(p, "; ")
                 self.link(p, c.label, c.anchor)
 

@@ -10,7 +10,7 @@ import pytest
 
 from briefing.build import build
 from briefing.charts import render_chart
-from briefing.document import ChartData
+from briefing.document import ChartData, ChartPoint
 
 
 def test_html_is_self_contained_and_escapes_content(project: Path) -> None:
@@ -41,8 +41,15 @@ def test_every_id_in_the_page_is_unique(project: Path) -> None:
 
 def test_charts_draw_with_the_shipped_fonts(caplog: pytest.LogCaptureFixture) -> None:
     """On a machine with no Noto installed, matplotlib must still find the template fonts."""
+    point = ChartPoint(period="2025", value=1.2, source_id="a-source", status="actual")
     chart = ChartData(
-        "size", "Size", "", "trillion yuan", [("2025", 1.2, "a-source", "actual")], "", ""
+        id="size",
+        title="Size",
+        caption="",
+        unit="trillion yuan",
+        points=[point],
+        source_line="",
+        alt="",
     )
     with caplog.at_level(logging.WARNING):
         svg = render_chart(chart, "svg", None).decode("utf-8")
