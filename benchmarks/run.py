@@ -105,7 +105,8 @@ PROFILE_BUCKETS = [
     ("WeasyPrint: styles and layout", "weasyprint/__init__.py", "render"),
     ("WeasyPrint: drawing and writing the PDF", "weasyprint/document.py", "write_pdf"),
     ("DOCX: building the document", "briefing/render_docx.py", "write"),
-    ("DOCX: saving the package", "briefing/render_docx.py", "save"),
+    ("DOCX: parsing the body", "briefing/ooxml.py", "finish"),
+    ("DOCX: saving the package", "briefing/ooxml.py", "save_package"),
     ("publishing the files", "briefing/publish.py", "publish"),
 ]
 

@@ -20,8 +20,9 @@ from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
 from briefing.document import Document, build_document
+from briefing.ooxml import bookmark_name
 from briefing.provenance import check_provenance
-from briefing.render_docx import bookmark_name, render_docx
+from briefing.render_docx import render_docx
 from briefing.render_html import template_dirs
 
 from .conftest import REPO

@@ -40,8 +40,8 @@ from briefing.content import Content, load_content
 from briefing.document import paragraphs
 from briefing.errors import ContentError
 from briefing.load import load_yaml
+from briefing.ooxml import property_text
 from briefing.provenance import fold, fold_text
-from briefing.render_docx import property_text
 
 At = tuple[str | int, ...]
 
