@@ -1,13 +1,83 @@
-"""Shared fixtures: a copy of the repository's own briefing project in a temporary folder."""
+"""Shared fixtures: the repository's own briefing copied to a temporary folder, a builder for tiny
+projects written from text (one field changed per test), and the in-process `briefing check`.
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner, Result
+
+from briefing.cli import app
+
+# The hostile project and its instruments, as fixtures every render hardening module shares.
+pytest_plugins = ["tests.hostile"]
 
 REPO = Path(__file__).resolve().parents[1]
+
+# A minimal project that passes `briefing check --strict`: a front matter, one source `alpha`
+# with a figure, a quote and a challenge, and its seed. Tests count lines and columns in it.
+MINIMAL_FRONT_MATTER = """\
+title: Examplestan's AI industry
+date: 2026-03-04
+organisation: Test Unit
+version: "1.0"
+marking: TLP:CLEAR
+takeaways:
+  - text: The core AI industry passed 1.2 trillion yuan in 2025.
+    sources:
+      - alpha
+executive_summary: One source reports the size of Examplestan's core AI industry.
+"""
+
+MINIMAL_ALPHA = """\
+source:
+  seed: alpha.txt
+  title: Examplestan's AI industry passes 1.2 trillion yuan
+  publisher: Alpha Daily
+  published: 2026-03-03
+  type: news report
+summary: A short news report on the size of Examplestan's core AI industry.
+figures:
+  - id: core-ai-industry-2025
+    label: Core AI industry size
+    metric: core-ai-industry-size
+    value: 1.2
+    unit: trillion yuan
+    period: "2025"
+    bound: more-than
+    excerpt: The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025
+quotes:
+  - id: lin-open-models
+    text: Open models are the way forward
+    speaker: Lin Wei
+    role: director
+    excerpt: '"Open models are the way forward," said Dr Lin Wei'
+challenges:
+  - id: chip-supply
+    title: Chip supply
+    detail: Chips are scarce.
+    excerpt: Chip supply remains the main constraint on growth.
+"""
+
+MINIMAL_SEED = """\
+Alpha Daily, 3 March 2026
+
+The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025, officials said.
+"Open models are the way forward," said Dr Lin Wei, director of the Example Institute.
+Chip supply remains the main constraint on growth.
+"""
+
+MINIMAL_PROJECT = {
+    "content/front-matter.yaml": MINIMAL_FRONT_MATTER,
+    "content/alpha.yaml": MINIMAL_ALPHA,
+    "seeds/alpha.txt": MINIMAL_SEED,
+}
+
+ProjectBuilder = Callable[..., Path]
 
 
 def copy_project(target: Path) -> Path:
@@ -19,3 +89,42 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+def write_files(root: Path, files: Mapping[str, str]) -> Path:
+    """Each file of `files` (a path in the project -> its text) written under root."""
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change one thing in a file: `old` must occur exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def project_builder(tmp_path: Path) -> ProjectBuilder:
+    """Writes a tiny project to tmp_path: the minimal one, or a test file's own base files, with
+    the given edits made ((file, old text, new text), each old text found exactly once)."""
+
+    def build(
+        files: Mapping[str, str] = MINIMAL_PROJECT, edits: tuple[tuple[str, str, str], ...] = ()
+    ) -> Path:
+        root = write_files(tmp_path, files)
+        for name, old, new in edits:
+            edit(root / name, old, new)
+        return root
+
+    return build
+
+
+def check(root: Path, *args: str) -> Result:
+    """`briefing check` in-process; whatever the content, never a traceback."""
+    result = CliRunner().invoke(app, ["check", "--project", str(root), *args])
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result

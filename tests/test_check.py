@@ -8,10 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from briefing.cli import app
 from briefing.provenance import fold, locate_excerpt
+
+from .conftest import ProjectBuilder, check, edit
 
 REPO = Path(__file__).parents[1]
 
@@ -114,36 +114,19 @@ CLEAN_SUMMARY = (
 )
 
 
-def make_project(root: Path) -> Path:
-    files = {
-        "content/front-matter.yaml": FRONT_MATTER,
-        "content/alpha.yaml": ALPHA_SOURCE,
-        "content/beta.yaml": BETA_SOURCE,
-        "seeds/alpha.txt": ALPHA_SEED,
-        "seeds/beta.txt": BETA_SEED,
-    }
-    for name, text in files.items():
-        (root / name).parent.mkdir(exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    return root
+# Two sources that report the same industry, with their seeds as a scrape gives them.
+TWO_SOURCES = {
+    "content/front-matter.yaml": FRONT_MATTER,
+    "content/alpha.yaml": ALPHA_SOURCE,
+    "content/beta.yaml": BETA_SOURCE,
+    "seeds/alpha.txt": ALPHA_SEED,
+    "seeds/beta.txt": BETA_SEED,
+}
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
-
-
-def check(root: Path, *args: str):
-    result = CliRunner().invoke(app, ["check", "--project", str(root), *args])
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
+def project(project_builder: ProjectBuilder) -> Path:
+    return project_builder(TWO_SOURCES)
 
 
 def test_every_excerpt_is_found_with_its_seed_line(project: Path) -> None:

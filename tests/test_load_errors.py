@@ -1,8 +1,8 @@
 """Every way a content file can be broken, and the exact file:line:column message `check` gives.
 
-Each case builds a tiny valid project in tmp_path (a front matter, one source `alpha` and its
-seed), swaps one file for a fixture from tests/cases/ (or for bytes written by the test), and runs
-`briefing check` in-process. The error output must be exactly the expected lines followed by the
+Each case builds conftest's minimal valid project in tmp_path (a front matter, one source
+`alpha` and its seed), swaps one file for a fixture from tests/cases/ (or for bytes written by
+the test), and runs `briefing check` in-process. The error output must be exactly the expected lines followed by the
 error count: no traceback, no extra noise.
 """
 
@@ -13,66 +13,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from briefing.cli import app
 from briefing.config import find_project
 from briefing.content import load_content
+
+from .conftest import MINIMAL_ALPHA as ALPHA_SOURCE
+from .conftest import MINIMAL_FRONT_MATTER as FRONT_MATTER
+from .conftest import ProjectBuilder, check
 
 CASES = Path(__file__).parent / "cases"
 FRONT = "front-matter.yaml"
 ALPHA = "alpha.yaml"
-
-FRONT_MATTER = """\
-title: Examplestan's AI industry
-date: 2026-03-04
-organisation: Test Unit
-version: "1.0"
-marking: TLP:CLEAR
-takeaways:
-  - text: The core AI industry passed 1.2 trillion yuan in 2025.
-    sources:
-      - alpha
-executive_summary: One source reports the size of Examplestan's core AI industry.
-"""
-
-ALPHA_SOURCE = """\
-source:
-  seed: alpha.txt
-  title: Examplestan's AI industry passes 1.2 trillion yuan
-  publisher: Alpha Daily
-  published: 2026-03-03
-  type: news report
-summary: A short news report on the size of Examplestan's core AI industry.
-figures:
-  - id: core-ai-industry-2025
-    label: Core AI industry size
-    metric: core-ai-industry-size
-    value: 1.2
-    unit: trillion yuan
-    period: "2025"
-    bound: more-than
-    excerpt: The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025
-quotes:
-  - id: lin-open-models
-    text: Open models are the way forward
-    speaker: Lin Wei
-    role: director
-    excerpt: '"Open models are the way forward," said Dr Lin Wei'
-challenges:
-  - id: chip-supply
-    title: Chip supply
-    detail: Chips are scarce.
-    excerpt: Chip supply remains the main constraint on growth.
-"""
-
-ALPHA_SEED = """\
-Alpha Daily, 3 March 2026
-
-The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025, officials said.
-"Open models are the way forward," said Dr Lin Wei, director of the Example Institute.
-Chip supply remains the main constraint on growth.
-"""
 
 NUMBER = "expected a plain number such as 1.2 or 1882 (no units or commas)"
 FRONT_FIELDS = (
@@ -80,23 +31,6 @@ FRONT_FIELDS = (
     "keywords, takeaways, executive_summary, reconciliations, charts"
 )
 MARKINGS = "TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED"
-
-
-def make_project(root: Path) -> Path:
-    """A tiny project that passes `briefing check --strict`."""
-    (root / "content").mkdir()
-    (root / "seeds").mkdir()
-    (root / "content" / FRONT).write_text(FRONT_MATTER, encoding="utf-8")
-    (root / "content" / ALPHA).write_text(ALPHA_SOURCE, encoding="utf-8")
-    (root / "seeds" / "alpha.txt").write_text(ALPHA_SEED, encoding="utf-8")
-    return root
-
-
-def check(root: Path, *args: str):
-    result = CliRunner().invoke(app, ["check", "--project", str(root), *args])
-    assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result
 
 
 def assert_errors(result, expected: list[str]) -> None:
@@ -107,8 +41,8 @@ def assert_errors(result, expected: list[str]) -> None:
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return make_project(tmp_path)
+def project(project_builder: ProjectBuilder) -> Path:
+    return project_builder()
 
 
 def test_base_project_is_clean(project: Path) -> None:
