@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
 
 from .content import Content
 from .models import ChartRequest, Figure, FrontMatter, Point, Quote, SourceInfo
 from .provenance import Discrepancy, Report
 
+Item = TypeVar("Item", Quote, Point)
+
 
 @dataclass(frozen=True)
-class Citation:
-    """An item of the briefing that cites a source: its anchor and how it reads in the appendix."""
+class Link:
+    """An internal link: the anchor it leads to and the text it shows.
+
+    A key takeaway links to its sources' appendix entries by their short labels; an appendix
+    entry links back to every item that cites the source ("Figure: Core AI industry size").
+    """
 
     anchor: str
     label: str
@@ -26,31 +33,14 @@ class FigureEntry:
     figure: Figure
     seed_line: int | None
 
-    @property
-    def name(self) -> str:
-        return self.figure.label
-
 
 @dataclass(frozen=True)
-class QuoteEntry:
-    anchor: str
-    quote: Quote
-
-    @property
-    def name(self) -> str:
-        return self.quote.speaker
-
-
-@dataclass(frozen=True)
-class PointEntry:
-    """A challenge or a recommendation, with its anchor."""
+class Anchored(Generic[Item]):
+    """A quote, challenge or recommendation of a section, with the anchor it carries on the page:
+    its entry in the appendix's "cited by" list links to it."""
 
     anchor: str
-    point: Point
-
-    @property
-    def name(self) -> str:
-        return self.point.title
+    item: Item
 
 
 @dataclass(frozen=True)
@@ -70,24 +60,16 @@ class Section:
     info: SourceInfo
     summary: list[str]
     figures: list[FigureEntry]
-    quotes: list[QuoteEntry]
-    challenges: list[PointEntry]
-    recommendations: list[PointEntry]
+    quotes: list[Anchored[Quote]]
+    challenges: list[Anchored[Point]]
+    recommendations: list[Anchored[Point]]
     relations: list[RelatedSource]
-
-
-@dataclass(frozen=True)
-class SourceLink:
-    """A link from a key takeaway to a source's appendix entry, shown as its short label."""
-
-    anchor: str
-    label: str
 
 
 @dataclass(frozen=True)
 class KeyTakeaway:
     text: str
-    cites: list[SourceLink]
+    cites: list[Link]
 
 
 @dataclass(frozen=True)
@@ -95,7 +77,7 @@ class AppendixEntry:
     """A source's appendix entry: its section and every item of the briefing that cites it."""
 
     section: Section
-    cited_by: list[Citation]
+    cited_by: list[Link]
 
 
 @dataclass(frozen=True)
@@ -166,23 +148,21 @@ def build_document(content: Content, report: Report) -> Document:
     sections = [_section(n, sid, content, report) for n, sid in enumerate(ids, start=1)]
     by_id = {s.source_id: s for s in sections}
     sections = [_with_relations(s, by_id) for s in sections]
-    citations: dict[str, list[Citation]] = defaultdict(list)
+    citations: dict[str, list[Link]] = defaultdict(list)
     takeaways = []
     for i, takeaway in enumerate(content.front.takeaways, start=1):
-        links = [SourceLink(appendix_anchor(s), labels[s]) for s in takeaway.sources]
+        links = [Link(appendix_anchor(s), labels[s]) for s in takeaway.sources]
         takeaways.append(KeyTakeaway(takeaway.text, links))
         for sid in takeaway.sources:
-            citations[sid].append(Citation(f"takeaway-{i}", f"Key takeaway {i}"))
-    for section in sections:
-        entries: list[tuple[str, list[FigureEntry] | list[QuoteEntry] | list[PointEntry]]] = [
-            ("Figure", section.figures),
-            ("Quote", section.quotes),
-            ("Challenge", section.challenges),
-            ("Recommendation", section.recommendations),
+            citations[sid].append(Link(f"takeaway-{i}", f"Key takeaway {i}"))
+    for section in sections:  # in the order the section shows them
+        cited = citations[section.source_id]
+        cited += [Link(e.anchor, f"Figure: {e.figure.label}") for e in section.figures]
+        cited += [Link(e.anchor, f"Quote: {e.item.speaker}") for e in section.quotes]
+        cited += [Link(e.anchor, f"Challenge: {e.item.title}") for e in section.challenges]
+        cited += [
+            Link(e.anchor, f"Recommendation: {e.item.title}") for e in section.recommendations
         ]
-        for kind, items in entries:
-            for entry in items:
-                citations[section.source_id].append(Citation(entry.anchor, f"{kind}: {entry.name}"))
     return Document(
         front=content.front,
         executive_summary=paragraphs(content.front.executive_summary),
@@ -200,8 +180,8 @@ def build_document(content: Content, report: Report) -> Document:
 def _section(number: int, source_id: str, content: Content, report: Report) -> Section:
     summary = content.sources[source_id]
 
-    def points(kind: str, items: list[Point]) -> list[PointEntry]:
-        return [PointEntry(f"{kind}-{source_id}-{p.id}", p) for p in items]
+    def points(kind: str, items: list[Point]) -> list[Anchored[Point]]:
+        return [Anchored(f"{kind}-{source_id}-{p.id}", p) for p in items]
 
     return Section(
         number=number,
@@ -213,7 +193,7 @@ def _section(number: int, source_id: str, content: Content, report: Report) -> S
             FigureEntry(f"fig-{source_id}-{f.id}", f, _line(report, source_id, f.id))
             for f in summary.figures
         ],
-        quotes=[QuoteEntry(f"quote-{source_id}-{q.id}", q) for q in summary.quotes],
+        quotes=[Anchored(f"quote-{source_id}-{q.id}", q) for q in summary.quotes],
         challenges=points("challenge", summary.challenges),
         recommendations=points("rec", summary.recommendations),
         relations=[],

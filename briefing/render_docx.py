@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .assets import Assets, Rendered
-from .document import ChartData, ComparisonRow, Document, PointEntry, Section
+from .document import Anchored, ChartData, ComparisonRow, Document, Section
 from .errors import RenderError
-from .models import Figure, FrontMatter, SourceInfo
+from .models import Figure, FrontMatter, Point, SourceInfo
 from .ooxml import (
     Paragraph,
     Table,
@@ -239,22 +239,22 @@ class _Layout:
         w = self.w
         self.heading(2, "In their words")
         for entry in s.quotes:
-            q = entry.quote
+            q = entry.item
             w.bookmark(w.para("Quote", f"“{q.text}”"), entry.anchor)
             if q.original:
                 w.para("Quote Original", q.original)
             who = ", ".join(x for x in (q.speaker, q.role, q.organisation) if x)
             self.cite(w.para("Quote Attribution", f"— {who}"), s)
 
-    def points(self, s: Section, title: str, entries: list[PointEntry]) -> None:
+    def points(self, s: Section, title: str, entries: list[Anchored[Point]]) -> None:
         if not entries:
             return
         w = self.w
         self.heading(2, title)
         for entry in entries:
             p = w.para("List Bullet")
-            w.run(p, f"{entry.point.title}.", "Strong")
-            w.run(p, f" {entry.point.detail}")
+            w.run(p, f"{entry.item.title}.", "Strong")
+            w.run(p, f" {entry.item.detail}")
             self.cite(p, s)
             w.bookmark(p, entry.anchor)
 

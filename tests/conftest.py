@@ -33,7 +33,29 @@ takeaways:
 executive_summary: One source reports the size of Examplestan's core AI industry.
 """
 
-MINIMAL_ALPHA = """\
+
+def core_figure(period: str, value: str, unit: str) -> str:
+    """The core AI industry's size in a figures list, without its bound and excerpt."""
+    return (
+        f"  - id: core-ai-industry-{period}\n    label: Core AI industry size\n"
+        f"    metric: core-ai-industry-size\n    value: {value}\n    unit: {unit}\n"
+        f'    period: "{period}"\n'
+    )
+
+
+# Pieces the tiny projects share: the 2025 figure (each adds its bound and excerpt) and a quote.
+CORE_FIGURE = core_figure("2025", "1.2", "trillion yuan")
+
+LIN_QUOTE = """\
+quotes:
+  - id: lin-open-models
+    text: Open models are the way forward
+    speaker: Lin Wei
+    role: director
+    excerpt: '"Open models are the way forward," said Dr Lin Wei'
+"""
+
+MINIMAL_ALPHA = f"""\
 source:
   seed: alpha.txt
   title: Examplestan's AI industry passes 1.2 trillion yuan
@@ -42,21 +64,9 @@ source:
   type: news report
 summary: A short news report on the size of Examplestan's core AI industry.
 figures:
-  - id: core-ai-industry-2025
-    label: Core AI industry size
-    metric: core-ai-industry-size
-    value: 1.2
-    unit: trillion yuan
-    period: "2025"
-    bound: more-than
+{CORE_FIGURE}    bound: more-than
     excerpt: The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025
-quotes:
-  - id: lin-open-models
-    text: Open models are the way forward
-    speaker: Lin Wei
-    role: director
-    excerpt: '"Open models are the way forward," said Dr Lin Wei'
-challenges:
+{LIN_QUOTE}challenges:
   - id: chip-supply
     title: Chip supply
     detail: Chips are scarce.

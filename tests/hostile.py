@@ -38,7 +38,14 @@ from typer.testing import CliRunner, Result
 
 from briefing.cli import app
 
-from .conftest import ProjectBuilder, write_files
+from .conftest import (
+    LIN_QUOTE,
+    MINIMAL_ALPHA,
+    MINIMAL_FRONT_MATTER,
+    MINIMAL_SEED,
+    ProjectBuilder,
+    write_files,
+)
 
 MM = 72 / 25.4
 STEM = "briefing-2026-03-04-v1.0"
@@ -520,52 +527,21 @@ def built(
 
 # -- refused where it stands: `briefing check` on a small clean project, one edit per case ------
 
-BASE_FRONT = """\
-title: Examplestan's AI industry
-date: 2026-03-04
-organisation: Test Unit
-marking: TLP:CLEAR
-takeaways:
-  - text: The core AI industry passed 1.2 trillion yuan in 2025.
-    sources: [alpha]
-executive_summary: One source reports the size of Examplestan's core AI industry.
-charts:
-  - id: core-size
-    metric: core-ai-industry-size
-    title: Core AI industry
-    caption: As reported by Alpha Daily.
-"""
+# conftest's minimal front matter without a version, and with a chart of the figure.
+BASE_FRONT = MINIMAL_FRONT_MATTER.replace('version: "1.0"\n', "").replace(
+    "    sources:\n      - alpha\n", "    sources: [alpha]\n"
+) + (
+    "charts:\n  - id: core-size\n    metric: core-ai-industry-size\n"
+    "    title: Core AI industry\n    caption: As reported by Alpha Daily.\n"
+)
 
-BASE_ALPHA = """\
-source:
-  seed: alpha.txt
-  title: Examplestan's AI industry passes 1.2 trillion yuan
-  publisher: Alpha Daily
-  published: 2026-03-03
-  url: https://example.org/ai-industry
-  type: news report
-summary: A short news report on the size of Examplestan's core AI industry.
-figures:
-  - id: core-ai-industry-2025
-    label: Core AI industry size
-    metric: core-ai-industry-size
-    value: 1.2
-    unit: trillion yuan
-    period: "2025"
-    excerpt: The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025
-challenges:
-  - id: chip-supply
-    title: Chip supply
-    detail: Chips are scarce.
-    excerpt: Chip supply remains the main constraint on growth.
-"""
-
-BASE_SEED = """\
-Alpha Daily, 3 March 2026
-
-The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025, officials said.
-Chip supply remains the main constraint on growth.
-"""
+# conftest's minimal source with a web address, an exact figure and no quote, and its seed.
+BASE_ALPHA = (
+    MINIMAL_ALPHA.replace("  type:", "  url: https://example.org/ai-industry\n  type:")
+    .replace("    bound: more-than\n", "")
+    .replace(LIN_QUOTE, "")
+)
+BASE_SEED = "".join(line for line in MINIMAL_SEED.splitlines(True) if "Open models" not in line)
 
 FRONT, ALPHA = "content/front-matter.yaml", "content/alpha.yaml"
 

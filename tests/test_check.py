@@ -11,7 +11,7 @@ import pytest
 
 from briefing.provenance import fold, locate_excerpt
 
-from .conftest import ProjectBuilder, check, edit
+from .conftest import CORE_FIGURE, LIN_QUOTE, ProjectBuilder, check, core_figure, edit
 
 REPO = Path(__file__).parents[1]
 
@@ -45,36 +45,18 @@ takeaways:
 executive_summary: Two sources report the size of Examplestan's core AI industry.
 """
 
-ALPHA_SOURCE = """\
+ALPHA_SOURCE = f"""\
 source:
   seed: alpha.txt
   title: Examplestan's AI industry passes 1.2 trillion yuan
   type: news report
 summary: A short news report on the size of Examplestan's core AI industry.
 figures:
-  - id: core-ai-industry-2025
-    label: Core AI industry size
-    metric: core-ai-industry-size
-    value: 1.2
-    unit: trillion yuan
-    period: "2025"
-    bound: more-than
+{CORE_FIGURE}    bound: more-than
     excerpt: The core AI industry of Examplestan exceeded 1.2 trillion yuan in 2025
-  - id: core-ai-industry-2024
-    label: Core AI industry size
-    metric: core-ai-industry-size
-    value: 900
-    unit: billion yuan
-    period: "2024"
-    bound: more-than
+{core_figure("2024", "900", "billion yuan")}    bound: more-than
     excerpt: in 2025 - up from 900 billion yuan in 2024 - officials said
-quotes:
-  - id: lin-open-models
-    text: Open models are the way forward
-    speaker: Lin Wei
-    role: director
-    excerpt: '"Open models are the way forward," said Dr Lin Wei'
-challenges:
+{LIN_QUOTE}challenges:
   - id: chip-supply
     title: Chip supply
     detail: Chips are scarce.
@@ -85,20 +67,14 @@ challenges:
     excerpt: Analysts called it a ‘two-speed’ market.
 """
 
-BETA_SOURCE = """\
+BETA_SOURCE = f"""\
 source:
   seed: beta.txt
   title: Ministry report on the AI industry
   type: news report
 summary: A weekly's account of a ministry report on Examplestan's AI industry.
 figures:
-  - id: core-ai-industry-2025
-    label: Core AI industry size
-    metric: core-ai-industry-size
-    value: 1.2
-    unit: trillion yuan
-    period: "2025"
-    excerpt: Examplestan's core AI industry was worth 1.2 trillion yuan in 2025
+{CORE_FIGURE}    excerpt: Examplestan's core AI industry was worth 1.2 trillion yuan in 2025
   - id: ai-firms
     label: AI firms
     metric: ai-firm-count

@@ -145,7 +145,7 @@ def test_libreoffice_renders_every_heading_and_quote(built: Built, tmp_path: Pat
     for s in built.doc.sections:
         assert f"{s.number}. {s.info.title}".replace(" ", "") in squashed
         for entry in s.quotes:
-            assert " ".join(entry.quote.text.split()[:5]).replace(" ", "") in squashed
+            assert " ".join(entry.item.text.split()[:5]).replace(" ", "") in squashed
     assert "Appendix: sources" in text
     assert f"Page 1 of {len(reader.pages)}" in text
 
