@@ -203,41 +203,110 @@ def send(
     bcc: Annotated[Optional[list[str]], typer.Option(help="Blind copy recipient (repeat).")] = None,
     sender: Annotated[Optional[str], typer.Option(help="From address.")] = None,
     subject: Annotated[
-        Optional[str], typer.Option(help="Subject (default: title and date).")
+        Optional[str], typer.Option(help="Subject (default: marking, title and date).")
     ] = None,
     attach: Annotated[Optional[list[str]], typer.Option(help="pdf and/or docx (repeat).")] = None,
+    message: Annotated[
+        Optional[str], typer.Option("--message", "-m", help="A short covering note.")
+    ] = None,
+    message_file: Annotated[
+        Optional[Path], typer.Option(help="The covering note from a text file.")
+    ] = None,
+    individually: Annotated[
+        bool,
+        typer.Option("--individually", help="One message per recipient: no one sees the others."),
+    ] = False,
+    again: Annotated[
+        bool, typer.Option("--again", help="Send even to those who already have this version.")
+    ] = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Write build/<name>.eml instead of sending.")
+        bool,
+        typer.Option("--dry-run", help="Make every check, then write build/<name>.eml instead."),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False,
 ) -> None:
-    """Build, check strictly, and email the briefing (SMTP with STARTTLS by default).
+    """Check, build strictly, and email the briefing under its marking (STARTTLS by default).
 
     Recipients, sender and server come from briefing.yaml's email section unless given here;
-    the password only from BRIEFING_SMTP_PASSWORD or the system keyring.
+    the distribution policy decides who may receive each marking; the password comes only from
+    BRIEFING_SMTP_PASSWORD or the system keyring. Each delivery is logged in sent/log.jsonl,
+    and a version is not sent twice to anyone without --again.
 
-    Example: briefing send --to "Desk <desk@example.org>" --dry-run
+    Example: briefing send --to "Desk <desk@example.org>" -m "Ahead of Monday's meeting." --dry-run
     """
-    from .distribute import Recipients, distribute
+    from .distribute import Recipients, SendRequest, distribute
 
     out = Output(quiet, verbose)
-    recipients = Recipients(to, cc or [], bcc or []) if to else None
     try:
         if attach and any(a not in ("pdf", "docx") for a in attach):
             raise UsageError("--attach takes pdf or docx")
-        path = distribute(
-            project,
-            recipients,
+        request = SendRequest(
+            recipients=Recipients(to or [], cc or [], bcc or []) if (to or cc or bcc) else None,
             sender=sender,
             subject=subject,
             attach=attach,
+            note=_covering_note(message, message_file),
+            individually=individually,
+            again=again,
             dry_run=dry_run,
-            progress=out.detail,
         )
+        outcome = distribute(project, request, progress=out.detail, tell=out.info)
     except BriefingError as error:
         raise _fail(error) from None
-    out.info(f"wrote {path}" if path else "sent")
+    for path in outcome.written:
+        out.info(f"wrote {path}")
+    if not dry_run:
+        count = len(outcome.delivered)
+        messages = f"{outcome.messages} message{'s' * (outcome.messages != 1)}"
+        out.info(f"sent {messages} to {count} recipient{'s' * (count != 1)}; see briefing sent")
+
+
+def _covering_note(message: Optional[str], message_file: Optional[Path]) -> Optional[str]:
+    from .message import check_note
+
+    if message is not None and message_file is not None:
+        raise UsageError("give the covering note with --message or --message-file, not both")
+    if message_file is None:
+        return None if message is None else check_note(message)
+    try:
+        text = message_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise UsageError(f"{message_file}: cannot read the covering note ({reason})") from None
+    return check_note(text, str(message_file))
+
+
+@app.command()
+def sent(
+    project: ProjectOption = Path("."),
+) -> None:
+    """List who received which version of the briefing, from the send log sent/log.jsonl.
+
+    Example: briefing sent
+    """
+    from .config import find_project
+    from .sendlog import LOG_PATH, describe, read_log
+
+    try:
+        root = find_project(project).root
+        deliveries = read_log(root / LOG_PATH, str(LOG_PATH))
+    except ContentError as error:  # a damaged line: where it is, not "nothing was built"
+        for problem in error.problems:
+            typer.echo(str(problem), err=True)
+        raise typer.Exit(1) from None
+    except BriefingError as error:
+        raise _fail(error) from None
+    if not deliveries:
+        typer.echo(f"nothing sent yet ({LOG_PATH} has no deliveries)")
+        return
+    for delivery in deliveries:
+        typer.echo("\n".join(describe(delivery)))
+    people = {address.lower() for d in deliveries for address in d.recipients}
+    count = len(deliveries)
+    typer.echo(
+        f"{count} message{'s' * (count != 1)} to {len(people)} recipient{'s' * (len(people) != 1)}"
+    )
 
 
 @app.command("watch")

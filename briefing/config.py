@@ -1,4 +1,5 @@
-"""The project file `briefing.yaml`: defaults for folders, formats, file names, paper and email.
+"""The project file `briefing.yaml`: defaults for folders, formats, file names, paper, email and
+the distribution policy (who may receive a briefing under each marking).
 
 It is validated like the content; options given on the command line override it.
 """
@@ -23,6 +24,16 @@ CONFIG_NAME = "briefing.yaml"
 Format = Literal["pdf", "docx", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx", "html")
 Folder = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\n]*$")]
+Domain = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        to_lower=True,
+        max_length=253,
+        pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$",
+    ),
+]
+Signature = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 
 
 class EmailSettings(Strict):
@@ -38,6 +49,25 @@ class EmailSettings(Strict):
     ca_file: Folder | None = None
     timeout: float = Field(default=30.0, gt=0, le=600)
     attach: list[Literal["pdf", "docx"]] = Field(default_factory=lambda: ["pdf"], min_length=1)  # type: ignore[arg-type]
+    greeting: Line = "Dear colleagues,"
+    signature: Signature | None = None
+
+
+class MarkingRule(Strict):
+    """Who may receive a briefing under one marking; replaces that marking's default rule."""
+
+    domains: list[Domain] | None = Field(default=None, max_length=200)
+    addresses: list[Line] = Field(default_factory=list, max_length=500)
+
+
+class Distribution(Strict):
+    """The distribution policy. Markings without a rule of their own follow FIRST TLP 2.0:
+    CLEAR goes to anyone; GREEN and AMBER to the organisation's and the listed domains;
+    AMBER+STRICT to the organisation's own domains; RED only to addresses named for it."""
+
+    organisation: list[Domain] = Field(default_factory=list, max_length=50)  # default: sender's
+    domains: list[Domain] = Field(default_factory=list, max_length=200)
+    markings: dict[Line, MarkingRule] = Field(default_factory=dict)
 
 
 class Config(Strict):
@@ -54,6 +84,7 @@ class Config(Strict):
     markings: list[Line] = Field(default_factory=lambda: list(TLP_MARKINGS), min_length=1)
     pdf_a: bool = False
     email: EmailSettings = Field(default_factory=EmailSettings)
+    distribution: Distribution = Field(default_factory=Distribution)
 
 
 @dataclass(frozen=True)
@@ -98,6 +129,7 @@ def find_project(start: Path) -> Project:
             config, problems = validate_model(Config, loaded)
         if config is not None and loaded is not None:
             problems += filename_problems(config, loaded) + output_problems(config, loaded)
+            problems += distribution_problems(config, loaded)
         if problems or config is None:
             raise ContentError(problems)
     else:
@@ -187,3 +219,55 @@ def output_problems(config: Config, loaded: Loaded) -> list[Problem]:
             )
         ]
     return []
+
+
+def distribution_problems(config: Config, loaded: Loaded) -> list[Problem]:
+    """Each rule names a marking the project uses; TLP:RED names people, never whole domains;
+    every address is one valid address."""
+    problems: list[Problem] = []
+    for marking, rule in config.distribution.markings.items():
+        at = ("distribution", "markings", marking)
+        field = f"distribution.markings.{marking}"
+        if marking not in config.markings:
+            problems.append(
+                Problem(
+                    loaded.locate((*at, "<key>")),
+                    f"expected one of the markings {', '.join(config.markings)}, got {marking!r}",
+                    field,
+                )
+            )
+        if marking == "TLP:RED" and rule.domains is not None:
+            problems.append(
+                Problem(
+                    loaded.locate((*at, "domains")),
+                    "TLP:RED goes only to people named for this briefing; expected addresses, "
+                    "not domains",
+                    f"{field}.domains",
+                )
+            )
+        problems += _address_problems(loaded, (*at, "addresses"), rule.addresses)
+    email = config.email
+    for key in ("to", "cc", "bcc"):
+        problems += _address_problems(loaded, ("email", key), getattr(email, key))
+    if email.sender:
+        problems += _address_problems(loaded, ("email", "sender"), [email.sender], single=True)
+    return problems
+
+
+def _address_problems(
+    loaded: Loaded, at: tuple[str, ...], addresses: list[str], *, single: bool = False
+) -> list[Problem]:
+    """Each address is exactly one plain mailbox (the check a send makes), located."""
+    if not addresses:
+        return []
+    from .mail import AddressError, validate_address  # only when needed: mail imports smtplib
+
+    problems = []
+    for i, address in enumerate(addresses):
+        where: tuple[str | int, ...] = at if single else (*at, i)
+        try:
+            validate_address(address)
+        except AddressError as error:
+            field = ".".join(at) + ("" if single else f"[{i}]")
+            problems.append(Problem(loaded.locate(where), f"{address!r}: {error.reason}", field))
+    return problems

@@ -1,4 +1,4 @@
-"""Email delivery of a built briefing: address checks, message composition and SMTP sending.
+"""An email message -> SMTP: address and header checks, the checks before sending, and delivery.
 
 Security rules: TLS is required unless the server is on the loopback interface, credentials are
 only sent over TLS, the password never comes from a file, and a message is never sent twice once
@@ -8,33 +8,26 @@ the server may have accepted it.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import html
 import ipaddress
-import mimetypes
 import os
 import re
 import smtplib
 import ssl
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, localtime, make_msgid, parseaddr
+from email.utils import parseaddr
 from pathlib import Path
 
 from .config import EmailSettings
 from .errors import SendError
-from .models import FrontMatter
 
 PASSWORD_VARIABLE = "BRIEFING_SMTP_PASSWORD"
 KEYRING_SERVICE = "briefing"
 DEFAULT_PORTS = {"starttls": 587, "tls": 465, "none": 25}
-MIME_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 _LINE_BREAK = re.compile(r"[\r\n\x85\u2028\u2029]")
@@ -51,11 +44,23 @@ def _control_problem(value: str) -> str | None:
     return None
 
 
-def _parse_address(text: str) -> Address:
-    """Parse exactly one address (display name allowed) or raise SendError naming the value."""
+class AddressError(SendError):
+    """An address that is not exactly one plain mailbox; `reason` says why, without the value."""
 
-    def refuse(reason: str) -> SendError:
-        return SendError(f"email address {text!r}: {reason}")
+    def __init__(self, text: str, reason: str):
+        super().__init__(f"email address {text!r}: {reason}")
+        self.reason = reason
+
+
+class UncertainDelivery(SendError):
+    """The connection failed after the message was handed over: it may have been delivered."""
+
+
+def parse_address(text: str) -> Address:
+    """Parse exactly one address (display name allowed) or raise AddressError naming the value."""
+
+    def refuse(reason: str) -> AddressError:
+        return AddressError(text, reason)
 
     if not isinstance(text, str) or not text.strip():
         raise refuse("is empty")
@@ -98,7 +103,7 @@ def _parse_address(text: str) -> Address:
 
 def validate_address(text: str) -> str:
     """Return the address in canonical form, or raise SendError explaining why it is refused."""
-    return str(_parse_address(text))
+    return str(parse_address(text))
 
 
 def check_header(name: str, value: str) -> None:
@@ -113,98 +118,7 @@ def check_header(name: str, value: str) -> None:
         raise SendError(f"{name} header {value!r}: {problem}{hint}")
 
 
-# ----------------------------------------------------------------------------------- composition
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _mime_type(path: Path) -> tuple[str, str]:
-    mime = MIME_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-    maintype, _, subtype = (mime or "application/octet-stream").partition("/")
-    return maintype, subtype
-
-
-def compose(
-    front: FrontMatter,
-    takeaways_text: list[str],
-    attachments: list[Path],
-    *,
-    sender: str,
-    to: Sequence[str],
-    cc: Sequence[str] = (),
-    bcc: Sequence[str] = (),
-    subject: str | None = None,
-) -> EmailMessage:
-    """Build the message. Bcc recipients are checked but never written to a header:
-    pass them to `send` as envelope recipients (see `envelope_recipients`)."""
-    from_address = _parse_address(sender)
-    to_addresses = [_parse_address(a) for a in to]
-    cc_addresses = [_parse_address(a) for a in cc]
-    for address in bcc:
-        _parse_address(address)
-    if not (to_addresses or cc_addresses or bcc):
-        raise SendError("no recipients: give at least one To, Cc or Bcc address")
-    date = front.date.isoformat()
-    subject = f"{front.title} — {date}" if subject is None else subject
-    check_header("Subject", subject)
-    if not subject.strip():
-        raise SendError("Subject header is empty")
-
-    files: list[tuple[Path, bytes]] = []
-    for path in attachments:
-        check_header("attachment file name", path.name)
-        try:
-            files.append((path, path.read_bytes()))
-        except OSError as error:
-            raise SendError(f"{path}: cannot read attachment ({error.strerror or error})") from None
-
-    lines = [front.title, f"Marking: {front.marking}", f"Date: {date}", "", "Key takeaways:"]
-    lines += [f"- {text}" for text in takeaways_text]
-    if files:
-        lines += ["", "Attachments:"]
-        lines += [f"- {p.name} ({len(d)} bytes) SHA-256: {_sha256(d)}" for p, d in files]
-    lines += ["", f"Marking: {front.marking}"]
-    plain = "\n".join(lines) + "\n"
-
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{e(front.language)}"><head><meta charset="utf-8"><title>{e(front.title)}</title></head><body>',
-        f"<p><strong>{e(front.marking)}</strong></p>",
-        f"<h1>{e(front.title)}</h1>",
-        f"<p>Date: {e(date)}</p>",
-        "<h2>Key takeaways</h2>",
-        "<ul>",
-        *(f"<li>{e(text)}</li>" for text in takeaways_text),
-        "</ul>",
-    ]
-    if files:
-        parts += ["<h2>Attachments</h2>", "<ul>"]
-        parts += [
-            f"<li>{e(p.name)} ({len(d)} bytes) SHA-256: <code>{_sha256(d)}</code></li>"
-            for p, d in files
-        ]
-        parts.append("</ul>")
-    parts += [f"<p><strong>{e(front.marking)}</strong></p>", "</body></html>"]
-    rich = "\n".join(parts) + "\n"
-
-    message = EmailMessage(policy=policy.default)
-    message["From"] = from_address
-    if to_addresses:
-        message["To"] = to_addresses
-    if cc_addresses:
-        message["Cc"] = cc_addresses
-    message["Subject"] = subject
-    message["Date"] = format_datetime(localtime())
-    message["Message-ID"] = make_msgid(domain=from_address.domain)
-    message.set_content(plain)
-    message.add_alternative(rich, subtype="html")
-    for path, data in files:
-        maintype, subtype = _mime_type(path)
-        message.add_attachment(data, maintype=maintype, subtype=subtype, filename=path.name)
-    return message
+# ------------------------------------------------------------------------------------ envelope
 
 
 def envelope_recipients(
@@ -213,7 +127,7 @@ def envelope_recipients(
     """The bare addresses (name@domain) to give the server, without duplicates, in order."""
     seen: dict[str, None] = {}
     for text in [*to, *cc, *bcc]:
-        seen.setdefault(_parse_address(text).addr_spec, None)
+        seen.setdefault(parse_address(text).addr_spec, None)
     return list(seen)
 
 
@@ -287,12 +201,7 @@ def _dot_stuff(data: bytes) -> bytes:
 
 
 def _connect(settings: EmailSettings, host: str, port: int) -> smtplib.SMTP:
-    context = None
-    if settings.security != "none":
-        try:
-            context = ssl.create_default_context(cafile=settings.ca_file)
-        except (OSError, ssl.SSLError) as error:
-            raise SendError(f"email.ca_file {settings.ca_file!r}: cannot load ({error})") from None
+    context = _tls_context(settings) if settings.security != "none" else None
     connection: smtplib.SMTP
     if settings.security == "tls":
         connection = smtplib.SMTP_SSL(host, port, timeout=settings.timeout, context=context)
@@ -323,7 +232,7 @@ def _attempt(
     host: str,
     port: int,
     accepted: list[bool],
-) -> None:
+) -> str:
     stage = f"connecting to {host}:{port}"
     connection: smtplib.SMTP | None = None
     try:
@@ -379,6 +288,7 @@ def _attempt(
             raise smtplib.SMTPResponseException(code, reply)
         with contextlib.suppress(smtplib.SMTPException, OSError):
             connection.quit()
+        return f"{code} {_words(reply)}"
     except smtplib.SMTPResponseException as error:
         raise _response_error(error, stage) from None
     except smtplib.SMTPNotSupportedError as error:
@@ -390,20 +300,16 @@ def _attempt(
             connection.close()
 
 
-def send(
-    message: EmailMessage,
-    envelope_recipients: Sequence[str],
-    settings: EmailSettings,
-    password: str | None,
-    *,
-    retries: int = 3,
-    backoff: float = 0.5,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Deliver `message` to `envelope_recipients` (To + Cc + Bcc) through the configured server.
+@dataclass(frozen=True)
+class Server:
+    """Where to deliver, once every check a send makes has passed."""
 
-    Transient failures before the server may have taken the message are retried `retries`
-    times with exponential backoff; anything else raises SendError with the server's words."""
+    host: str
+    port: int
+
+
+def check_settings(settings: EmailSettings, password: str | None) -> Server:
+    """Every check of the settings a send makes before it connects; a dry run makes them too."""
     host = settings.host
     if not host:
         raise SendError("email.host is not set: name the SMTP server in briefing.yaml")
@@ -423,6 +329,35 @@ def send(
         )
     if password and not settings.user:
         raise SendError("a password was given but email.user is not set")
+    if settings.security != "none":
+        _tls_context(settings)
+    return Server(host, port)
+
+
+def _tls_context(settings: EmailSettings) -> ssl.SSLContext:
+    try:
+        return ssl.create_default_context(cafile=settings.ca_file)
+    except (OSError, ssl.SSLError) as error:
+        raise SendError(f"email.ca_file {settings.ca_file!r}: cannot load ({error})") from None
+
+
+def send(
+    message: EmailMessage,
+    envelope_recipients: Sequence[str],
+    settings: EmailSettings,
+    password: str | None,
+    *,
+    retries: int = 3,
+    backoff: float = 0.5,
+    sleep: Callable[[float], None] = time.sleep,
+) -> str:
+    """Deliver `message` to `envelope_recipients` (To + Cc + Bcc) through the configured server,
+    and return the server's reply to the message (such as '250 OK queued as 4F2A').
+
+    Transient failures before the server may have taken the message are retried `retries`
+    times with exponential backoff; anything else raises SendError with the server's words."""
+    server = check_settings(settings, password)
+    host, port = server.host, server.port
     if "Bcc" in message:
         raise SendError(
             "the message carries a Bcc header; pass Bcc addresses as envelope recipients"
@@ -433,7 +368,7 @@ def send(
     sender = parseaddr(sender_text)[1]
     if not sender:
         raise SendError("the message has no From address")
-    recipients = list(dict.fromkeys(_parse_address(r).addr_spec for r in envelope_recipients))
+    recipients = list(dict.fromkeys(parse_address(r).addr_spec for r in envelope_recipients))
     if not recipients:
         raise SendError("no recipients to send to")
     data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
@@ -444,8 +379,7 @@ def send(
         if attempt:
             sleep(backoff * 2 ** (attempt - 1))
         try:
-            _attempt(data, sender, recipients, settings, password, host, port, accepted)
-            return
+            return _attempt(data, sender, recipients, settings, password, host, port, accepted)
         except _Transient as error:
             last = error.description
         except ssl.SSLError as error:
@@ -459,7 +393,7 @@ def send(
         except OSError as error:
             raise SendError(f"cannot reach {host}:{port}: {error.strerror or error}") from None
         if accepted[0]:
-            raise SendError(
+            raise UncertainDelivery(
                 f"{last}; the server may already have the message, so it was not sent again "
                 "(check with the recipients before resending)"
             )

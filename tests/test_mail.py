@@ -4,32 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import ipaddress
-import socket
-import ssl
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from briefing.config import EmailSettings
 from briefing.errors import SendError
 from briefing.mail import (
     check_header,
-    compose,
     envelope_recipients,
     password_from_environment,
     send,
     validate_address,
     write_eml,
 )
+from briefing.message import Attachment, compose
 from briefing.models import FrontMatter
+
+from .smtp_server import Handler, Received, make_certs, server_context, servers
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -37,147 +33,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # ------------------------------------------------------------------------------------ fixtures
 
 
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    data: bytes
-
-
-@dataclass
-class Handler:
-    messages: list[Received] = field(default_factory=list)
-    drop_rcpt: int = 0  # drop the connection at RCPT this many times
-    drop_after_data: bool = False
-
-    async def handle_RCPT(
-        self, server: Any, session: Any, envelope: Any, address: str, options: Any
-    ) -> str:
-        if self.drop_rcpt:
-            self.drop_rcpt -= 1
-            server.transport.close()
-            return "421 closing"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
-        )
-        if self.drop_after_data:
-            server.transport.close()
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def certs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
-    """A throw-away CA and a server certificate for 127.0.0.1 / localhost."""
-    x509 = pytest.importorskip("cryptography.x509")
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-
-    folder = tmp_path_factory.mktemp("mail_certs")
-    now = dt.datetime.now(dt.UTC)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "briefing test CA")])
-    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
-            critical=True,
-        )
-        .add_extension(ca_ski, critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = ec.generate_private_key(ec.SECP256R1())
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ca_ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
-    ca_file, cert_file, key_file = folder / "ca.pem", folder / "server.pem", folder / "server.key"
-    ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return ca_file, cert_file, key_file
-
-
-def server_context(certs: tuple[Path, Path, Path]) -> ssl.SSLContext:
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(certs[1], certs[2])
-    return context
-
-
-@dataclass
-class Server:
-    handler: Handler
-    port: int
-    auth_attempts: list[tuple[str, bytes, bytes]]
+    return make_certs(tmp_path_factory.mktemp("mail_certs"))
 
 
 @pytest.fixture
 def make_server() -> Iterator[Any]:
-    controllers: list[Controller] = []
-
-    def start(handler: Handler | None = None, **parameters: Any) -> Server:
-        handler = handler or Handler()
-        attempts: list[tuple[str, bytes, bytes]] = []
-
-        def authenticator(
-            server: Any, session: Any, envelope: Any, mechanism: str, data: Any
-        ) -> AuthResult:
-            attempts.append((mechanism, data.login, data.password))
-            ok = data.login == b"editor" and data.password == b"s3cret"
-            return AuthResult(success=ok, handled=False)
-
-        if parameters.pop("with_auth", False):
-            parameters["authenticator"] = authenticator
-        port = free_port()
-        controller = Controller(handler, hostname="127.0.0.1", port=port, **parameters)
-        controller.start()
-        controllers.append(controller)
-        return Server(handler, port, attempts)
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+    with servers() as start:
+        yield start
 
 
 @pytest.fixture
@@ -188,7 +52,7 @@ def front() -> FrontMatter:
             "date": dt.date(2024, 5, 17),
             "organisation": "Test Office",
             "marking": "TLP:AMBER",
-            "takeaways": [{"text": "Reservoirs are low.", "sources": ["src-a"]}],
+            "takeaways": [{"text": text, "sources": ["src-a"]} for text in TAKEAWAYS],
             "executive_summary": "Summary.",
         }
     )
@@ -211,7 +75,12 @@ BCC = ["dave@example.net"]
 
 def build(front: FrontMatter, files: list[Path]) -> EmailMessage:
     return compose(
-        front, TAKEAWAYS, files, sender="Briefing Desk <desk@example.org>", to=TO, cc=CC, bcc=BCC
+        front,
+        [Attachment.read(f) for f in files],
+        sender="Briefing Desk <desk@example.org>",
+        to=TO,
+        cc=CC,
+        bcc=BCC,
     )
 
 
@@ -236,15 +105,15 @@ def check_received(received: Received, files: list[Path]) -> None:
     assert message["From"] == "Briefing Desk <desk@example.org>"
     assert message["To"] == "Alice Example <alice@example.org>, bob@example.org"
     assert message["Cc"] == '"Carol, Analyst" <carol@example.org>'
-    assert message["Subject"] == 'Water <policy> & "drought" options — 2024-05-17'
+    assert message["Subject"] == '[TLP:AMBER] Water <policy> & "drought" options — 17 May 2024'
     assert "Bcc" not in message
     assert b"dave@" not in received.data
     plain = message.get_body(("plain",))
     rich = message.get_body(("html",))
     assert plain is not None and rich is not None
     text, markup = plain.get_content(), rich.get_content()
-    assert "TLP:AMBER" in text and "2024-05-17" in text and TAKEAWAYS[0] in text
-    assert "Water &lt;policy&gt; &amp; &quot;drought&quot; options" in markup
+    assert text.startswith("TLP:AMBER: ") and "17 May 2024" in text and TAKEAWAYS[0] in text
+    assert "Water &lt;policy&gt; &amp; &#34;drought&#34; options" in markup
     assert "41% &lt;of&gt; capacity &amp; falling." in markup and "<policy>" not in markup
     parts = list(message.iter_attachments())
     assert [p.get_filename() for p in parts] == [f.name for f in files]
@@ -253,7 +122,7 @@ def check_received(received: Received, files: list[Path]) -> None:
         data = part.get_content()
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         assert hashlib.sha256(data).hexdigest() == digest
-        assert f"SHA-256: {digest}" in text and digest in markup
+        assert f"SHA-256 {path.name} {digest}" in text and digest in markup
 
 
 def recipients() -> list[str]:
@@ -404,7 +273,7 @@ def test_bcc_stays_out_of_headers_and_dry_run(
 
 def test_custom_subject_is_checked(front: FrontMatter, files: list[Path]) -> None:
     with pytest.raises(SendError) as caught:
-        compose(front, TAKEAWAYS, files, sender="desk@example.org", to=TO, subject="Update\n")
+        compose(front, [], sender="desk@example.org", to=TO, subject="Update\n")
     assert str(caught.value) == (
         "Subject header 'Update\\n': contains a line break (a trailing line break, e.g. from a "
         "YAML '|' block?)"

@@ -37,7 +37,7 @@ def test_readme_names_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     help_text = CliRunner().invoke(app, ["--help"]).output
     commands = help_text.split("Commands:")[1].split()
-    for command in ("check", "build", "schema", "new", "send"):
+    for command in ("check", "build", "schema", "new", "send", "sent"):
         assert command in commands
         assert f"briefing {command}" in readme
 
@@ -51,7 +51,7 @@ def test_the_console_script_flushes_its_output_and_keeps_exit_statuses(tmp_path:
     assert help_run.returncode == 0 and help_run.stdout.startswith("Usage: briefing ")
     commands = help_run.stdout.split("Commands:")[1]
     assert [line.split()[0] for line in commands.strip().splitlines()] == [
-        "check", "schema", "build", "new", "send", "watch"
+        "check", "schema", "build", "new", "send", "sent", "watch"
     ]  # fmt: skip
     assert help_run.stdout.endswith("\n")
     usage = subprocess.run(

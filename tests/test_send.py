@@ -24,6 +24,7 @@ class Inbox:
 
 
 def test_dry_run_writes_a_complete_message(project: Path) -> None:
+    (project / "briefing.yaml").write_text("email:\n  host: smtp.example.org\n", encoding="utf-8")
     result = CliRunner().invoke(
         app,
         ["send", "--project", str(project), "--to", "Desk <desk@example.org>",
@@ -39,10 +40,12 @@ def test_dry_run_writes_a_complete_message(project: Path) -> None:
     digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
     assert digest in message.get_body(("plain",)).get_content()
     assert message.get_body(("html",)) is not None
+    assert not (project / "sent").exists()  # a dry run logs nothing
 
 
 def test_send_refuses_content_that_fails_strict_check(project: Path) -> None:
     (project / "seeds" / "999_unsummarised.txt").write_text("A new source.\n", encoding="utf-8")
+    (project / "briefing.yaml").write_text("email:\n  host: smtp.example.org\n", encoding="utf-8")
     result = CliRunner().invoke(
         app, ["send", "--project", str(project), "--to", "desk@example.org",
               "--sender", "unit@example.org", "--dry-run"],
@@ -72,4 +75,4 @@ def test_send_delivers_one_message_over_loopback(project: Path) -> None:
     [raw] = inbox.messages
     message = email.message_from_bytes(raw, policy=policy.default)
     assert message["From"] == "Unit <unit@example.org>"
-    assert message["Subject"].endswith("— 2026-11-23")
+    assert message["Subject"] == "[TLP:CLEAR] China's AI industry, 2025–2026 — 23 November 2026"
