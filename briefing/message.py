@@ -77,6 +77,15 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def describe_file(name: str, size: int, pages: int | None) -> str:
+    """PDF, 240 KB, 22 pages."""
+    suffix = Path(name).suffix.lower()
+    parts = [KINDS.get(suffix, suffix.lstrip(".").upper() or "file"), human_size(size)]
+    if pages:
+        parts.append(f"{pages} page{'s' * (pages != 1)}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True)
 class Attachment:
     """One built file as the message carries it."""
@@ -103,12 +112,7 @@ class Attachment:
 
     @property
     def description(self) -> str:
-        """PDF, 240 KB, 22 pages."""
-        suffix = Path(self.name).suffix.lower()
-        parts = [KINDS.get(suffix, suffix.lstrip(".").upper() or "file"), human_size(self.size)]
-        if self.pages:
-            parts.append(f"{self.pages} page{'s' * (self.pages != 1)}")
-        return ", ".join(parts)
+        return describe_file(self.name, self.size, self.pages)
 
     @property
     def mime_type(self) -> tuple[str, str]:

@@ -221,7 +221,7 @@ def reader_time(delivery: Delivery) -> str:
 
 def describe(delivery: Delivery) -> list[str]:
     """A record as `briefing sent` lists it: a heading line, then indented details."""
-    from .message import human_size, reader_date
+    from .message import describe_file, reader_date
 
     day = reader_date(dt.date.fromisoformat(delivery.date))
     status = "" if delivery.status == "delivered" else "  (uncertain: may not have arrived)"
@@ -232,7 +232,7 @@ def describe(delivery: Delivery) -> list[str]:
         if addresses:
             lines.append(f"  {role + ':':<5}{', '.join(addresses)}")
     for file in delivery.attachments:
-        pages = f", {file.pages} page{'s' * (file.pages != 1)}" if file.pages else ""
-        lines.append(f"  file {file.name} ({human_size(file.size)}{pages}) {file.sha256[:12]}…")
+        about = describe_file(file.name, file.size, file.pages)
+        lines.append(f"  file {file.name} ({about}) {file.sha256[:12]}…")
     lines.append(f"  via  {delivery.server}: {delivery.reply}  {delivery.message_id}")
     return lines

@@ -176,6 +176,7 @@ def servers() -> Iterator[Callable[..., Server]]:
         port = free_port()
         controller = CountingController(handler, hostname="127.0.0.1", port=port, **parameters)
         controller.start()
+        handler.connections = 0  # start() makes one connection of its own, to check the server
         controllers.append(controller)
         return Server(handler, port, attempts)
 
