@@ -121,7 +121,8 @@ def parse_log(text: str, shown: str) -> list[Delivery]:
         except ValidationError as error:
             for found in error.errors(include_url=False):
                 field = ".".join(str(part) for part in found["loc"])
-                problems.append(Problem(Location(shown, number, 1), found["msg"], field))
+                why = "required field is missing" if found["type"] == "missing" else found["msg"]
+                problems.append(Problem(Location(shown, number, 1), why, field))
             continue
         deliveries.append(_delivery(record))
     if problems:

@@ -100,6 +100,8 @@ def _pattern_message(pattern: str, value: Any) -> str:
         return f"expected a file name in seeds/ ending in .txt or .md, got {_got(value)}"
     if "[^\\n]" in pattern:
         return "must be a single line (no line breaks)"
+    if "(?:\\.[A-Za-z0-9]" in pattern:
+        return f"expected a domain such as example.org, got {_got(value)}"
     if "[a-z]{2,3}" in pattern:
         return f"expected a language tag such as 'en' or 'zh-Hans', got {_got(value)}"
     return f"does not have the expected form, got {_got(value)}"

@@ -516,3 +516,130 @@ def test_a_dry_run_individually_writes_one_message_each(setup: Callable[..., Pat
         message = parse((project / "build" / name).read_bytes())
         assert message["To"] == TEN[n - 1]
     assert not (project / "sent").exists()
+
+
+# ------------------------------------------------------------------- the policy in briefing.yaml
+
+
+@pytest.mark.parametrize(
+    ("yaml", "expected"),
+    [
+        (
+            "distribution:\n  domains: [partner.example.net, example]\n",
+            "briefing.yaml:2:34: distribution.domains[1]: expected a domain such as example.org, "
+            "got 'example'\n",
+        ),
+        (
+            "distribution:\n  markings:\n    TLP:AMBR:\n      domains: [example.org]\n",
+            "briefing.yaml:3:5: distribution.markings.TLP:AMBR: expected one of the markings "
+            "TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED, got 'TLP:AMBR'\n",
+        ),
+        (
+            "distribution:\n  markings:\n    TLP:RED:\n      domains: [example.org]\n",
+            "briefing.yaml:4:16: distribution.markings.TLP:RED.domains: TLP:RED goes only to "
+            "people named for this briefing; expected addresses, not domains\n",
+        ),
+        (
+            "distribution:\n  markings:\n    TLP:RED:\n"
+            '      addresses: ["a@example.org, b@example.org"]\n',
+            "briefing.yaml:4:19: distribution.markings.TLP:RED.addresses[0]: 'a@example.org, "
+            "b@example.org': holds more than one address; give one address per entry\n",
+        ),
+        (
+            "email:\n  to: [desk@example.org, not an address]\n",
+            "briefing.yaml:2:26: email.to[1]: 'not an address': is not a valid address "
+            "(expected name@example.org or Name <name@example.org>)\n",
+        ),
+        (
+            "email:\n  signature: [Unit]\n",
+            "briefing.yaml:2:14: email.signature: expected text, got a list\n",
+        ),
+    ],
+    ids=["domain", "unknown-marking", "red-domains", "two-addresses", "bad-to", "signature"],
+)
+def test_policy_mistakes_in_briefing_yaml_are_located(
+    project: Path, yaml: str, expected: str
+) -> None:
+    (project / "briefing.yaml").write_text(yaml, encoding="utf-8")
+    result = run(project, "send", "--to", "desk@example.org", "--dry-run")
+    assert (result.exit_code, result.stderr) == (1, expected + "1 error; nothing was built.\n")
+
+
+# -------------------------------------------------------------------------- the covering note
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--message", "  "], "error: --message: the note is empty; write a sentence or leave "
+         "the option out\n"),
+        (["--message", "Bell\x07"], "error: --message: the note holds the control character "
+         "U+0007; expected plain text\n"),
+        (["--message", "x" * 5001], "error: --message: the note is 5,001 characters; at most "
+         "5,000\n"),
+        (["--message", "a", "--message-file", "note.txt"], "error: give the covering note with "
+         "--message or --message-file, not both\n"),
+        (["--message-file", "missing.txt"], "error: missing.txt: cannot read the covering note "
+         "(No such file or directory)\n"),
+    ],
+    ids=["empty", "control", "long", "both", "missing-file"],
+)  # fmt: skip
+def test_covering_note_mistakes(
+    setup: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+    options: list[str],
+    expected: str,
+) -> None:
+    project = setup(2525)
+    monkeypatch.chdir(project)
+    result = run(project, "send", "--to", "desk@example.org", "--dry-run", *options)
+    assert result.stderr == expected
+    assert result.exit_code == (1 if "the note" in expected else 2)
+
+
+def test_a_project_overrides_the_mail_templates_and_the_note_comes_from_a_file(
+    setup: Callable[..., Path],
+) -> None:
+    project = setup(2525, marking="TLP:GREEN")
+    (project / "templates").mkdir()
+    (project / "templates" / "mail.txt.j2").write_text(
+        "{{ marking }} | {{ note | join(' / ') }} | {{ date }}\n", encoding="utf-8"
+    )
+    (project / "note.txt").write_text("First <b>line</b>\r\nwraps.\r\n\r\nSecond.\n", "utf-8")
+    result = run(
+        project, "send", "--to", "desk@example.org", "--message-file",
+        str(project / "note.txt"), "--dry-run",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    plain, rich = bodies(parse(next((project / "build").glob("*.eml")).read_bytes()))
+    assert plain == "TLP:GREEN | First <b>line</b> wraps. / Second. | 23 November 2026\n"
+    assert "First &lt;b&gt;line&lt;/b&gt; wraps.</p>" in rich  # the packaged HTML, escaped
+
+
+# ---------------------------------------------------------------------------- the send log
+
+
+def test_sent_with_no_log_and_with_a_damaged_line(project: Path) -> None:
+    empty = run(project, "sent")
+    assert (empty.exit_code, empty.stdout) == (
+        0,
+        "nothing sent yet (sent/log.jsonl has no deliveries)\n",
+    )
+    (project / "sent").mkdir()
+    (project / "sent" / "log.jsonl").write_text(
+        '{"time": "2026-11-23T10:00:00+00:00"}\n\n{not json\n', encoding="utf-8"
+    )
+    damaged = run(project, "sent")
+    assert damaged.exit_code == 1
+    lines = damaged.stderr.splitlines()
+    assert lines[0] == "sent/log.jsonl:1:1: attachments: required field is missing"
+    assert len(lines) == 14  # every missing field of line 1, then line 3
+    assert lines[-1] == (
+        "sent/log.jsonl:3:2: not JSON (Expecting property name enclosed in double quotes); "
+        "expected one delivery record per line, as briefing send writes them"
+    )
+    (project / "briefing.yaml").write_text("email:\n  host: smtp.example.org\n", "utf-8")
+    send = run(
+        project, "send", "--to", "desk@example.org", "--sender", "u@example.org", "--dry-run"
+    )
+    assert send.exit_code == 1 and lines[-1] in send.stderr.splitlines()  # who has it is unknown
