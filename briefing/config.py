@@ -260,7 +260,7 @@ def _address_problems(
     """Each address is exactly one plain mailbox (the check a send makes), located."""
     if not addresses:
         return []
-    from .mail import AddressError, validate_address  # only when needed: mail imports smtplib
+    from .addresses import AddressError, validate_address
 
     problems = []
     for i, address in enumerate(addresses):

@@ -12,6 +12,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Literal
 
+from .addresses import envelope_recipients, parse_address
 from .build import Built, build
 from .config import FORMATS, EmailSettings, Format, Project, find_project
 from .content import load_content
@@ -20,8 +21,6 @@ from .mail import (
     Server,
     UncertainDelivery,
     check_settings,
-    envelope_recipients,
-    parse_address,
     password_from_environment,
     send,
     write_eml,

@@ -18,8 +18,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime, localtime, make_msgid
 from pathlib import Path
 
+from .addresses import check_header, parse_address
 from .errors import SendError
-from .mail import check_header, parse_address
 from .models import FrontMatter
 
 MIME_TYPES = {

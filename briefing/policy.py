@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .addresses import parse_address
 from .config import Distribution
 from .errors import SendError
-from .mail import parse_address
 
 
 @dataclass(frozen=True)

@@ -12,16 +12,10 @@ from typing import Any
 
 import pytest
 
+from briefing.addresses import check_header, envelope_recipients, validate_address
 from briefing.config import EmailSettings
 from briefing.errors import SendError
-from briefing.mail import (
-    check_header,
-    envelope_recipients,
-    password_from_environment,
-    send,
-    validate_address,
-    write_eml,
-)
+from briefing.mail import password_from_environment, send, write_eml
 from briefing.message import Attachment, compose
 from briefing.models import FrontMatter
 
