@@ -250,14 +250,18 @@ def _stopped(
     uncertain: bool,
 ) -> SendError:
     """The run's failure, with who got the briefing and who did not."""
-    if not delivered and len(rest) == 1 and not uncertain:
-        return error  # a single message that did not go: the error says it all
-    first, *others = [a for envelope, _ in rest for a in envelope.addresses]
-    lines = [f"sending to {first} failed: {error}"]
+    failed = list(rest[0][0].addresses)
+    later = [address for envelope, _ in rest[1:] for address in envelope.addresses]
+    if not (delivered or later or uncertain):
+        return error  # the only message did not go: the error says it all
+    lines = [f"sending to {', '.join(failed)} failed: {error}"]
     lines.append(f"  delivered ({len(delivered)}): {', '.join(delivered) or 'none'}")
     if uncertain:
-        lines.append(f"  uncertain (1): {first}, logged as such, so a new run skips it")
-    not_sent = others if uncertain else [first, *others]
+        lines.append(
+            f"  uncertain ({len(failed)}): {', '.join(failed)}, logged as such, so it is not "
+            "sent again without --again"
+        )
+    not_sent = later if uncertain else [*failed, *later]
     if not_sent:
         lines.append(f"  not sent ({len(not_sent)}): {', '.join(not_sent)}")
         lines.append(f"run the same command again to send only to those not yet in {LOG_PATH}")

@@ -369,7 +369,8 @@ def bare(n: int) -> str:
             "have the message, so it was not sent again (check with the recipients before "
             "resending)\n"
             "  delivered (2): reader1@example.org, reader2@example.org\n"
-            "  uncertain (1): reader3@example.org, logged as such, so a new run skips it\n"
+            "  uncertain (1): reader3@example.org, logged as such, so it is not sent again "
+            "without --again\n"
             "  not sent (7): " + ", ".join(bare(n) for n in range(4, 11)) + "\n"
             "run the same command again to send only to those not yet in sent/log.jsonl\n",
         ),
@@ -643,3 +644,46 @@ def test_sent_with_no_log_and_with_a_damaged_line(project: Path) -> None:
         project, "send", "--to", "desk@example.org", "--sender", "u@example.org", "--dry-run"
     )
     assert send.exit_code == 1 and lines[-1] in send.stderr.splitlines()  # who has it is unknown
+
+
+def test_a_message_that_may_have_arrived_is_logged_and_not_sent_again(
+    start_server: Callable[..., Server], setup: Callable[..., Path]
+) -> None:
+    server = start_server(Handler(drop_after_data=True))
+    project = setup(server.port)
+    result = run(project, "send", "--to", "desk@example.org", "--to", "ann@example.org")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: sending to desk@example.org, ann@example.org failed: sending the message: the "
+        "server closed the connection (Connection unexpectedly closed); the server may already "
+        "have the message, so it was not sent again (check with the recipients before "
+        "resending)\n"
+        "  delivered (0): none\n"
+        "  uncertain (2): desk@example.org, ann@example.org, logged as such, so it is not sent "
+        "again without --again\n",
+    )
+    [record] = log_records(project)
+    assert (record["status"], record["to"]) == (
+        "uncertain",
+        ["desk@example.org", "ann@example.org"],
+    )
+    assert record["reply"].startswith("sending the message: the server closed the connection")
+    again = run(project, "send", "--to", "ann@example.org")
+    assert again.exit_code == 1
+    assert again.stderr.splitlines()[1].endswith(f"{record['message_id']} (may not have arrived)")
+    assert len(server.handler.messages) == 1
+    listing = run(project, "sent")
+    assert listing.stdout.splitlines()[0].endswith("  (uncertain: may not have arrived)")
+
+
+def test_two_sends_in_one_project_cannot_run_at_once(setup: Callable[..., Path]) -> None:
+    from briefing.sendlog import LOG_PATH, open_log
+
+    project = setup(2525)
+    with open_log(project / LOG_PATH, str(LOG_PATH)):
+        result = run(project, "send", "--to", "desk@example.org")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "error: sent/log.jsonl is locked: another briefing send is running in this project; "
+        "wait for it to finish (nothing was sent)\n",
+    )
