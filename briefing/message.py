@@ -62,6 +62,7 @@ LABEL_COLOURS = {
     "TLP:RED": "#FF2B2B",
 }
 MAX_NOTE = 5000
+_LABEL = re.compile(r"TLP:[A-Z]+(?:\+STRICT)?", re.IGNORECASE)
 _NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")
 
 
@@ -139,6 +140,12 @@ def subject_line(front: FrontMatter, subject: str | None = None) -> str:
     check_header("Subject", subject)
     if not subject.strip():
         raise SendError("Subject header is empty")
+    for other in _LABEL.findall(subject):
+        if other.upper() != front.marking.upper():
+            raise SendError(
+                f"the subject {subject!r} names {other}, but the briefing is marked "
+                f"{front.marking}; leave the label out, it is added"
+            )
     return subject if subject.startswith(label) else f"{label} {subject}"
 
 

@@ -178,6 +178,15 @@ POLICY_REFUSALS = [
         "  press@news.example.com (To): TLP:CLEAR goes only to the domains in "
         "distribution.markings.TLP:CLEAR (example.org)\n",
     ),
+    (
+        "INTERNAL",
+        "markings: [TLP:CLEAR, INTERNAL]\n",  # a project's own marking, without a rule
+        ["--to", "desk@example.org"],
+        "error: the distribution policy refuses 1 recipient of this INTERNAL briefing; nothing "
+        "was sent:\n"
+        "  desk@example.org (To): INTERNAL has no rule in distribution.markings, so it goes to "
+        "no one (add one with its domains and addresses)\n",
+    ),
 ]
 
 

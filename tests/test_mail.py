@@ -16,7 +16,7 @@ from briefing.addresses import check_header, envelope_recipients, validate_addre
 from briefing.config import EmailSettings
 from briefing.errors import SendError
 from briefing.mail import password_from_environment, send, write_eml
-from briefing.message import Attachment, compose
+from briefing.message import Attachment, compose, human_size, reader_date, subject_line
 from briefing.models import FrontMatter
 
 from .smtp_server import Handler, Received, make_certs, server_context, servers
@@ -345,3 +345,59 @@ def test_refused_addresses(text: str, message: str) -> None:
     with pytest.raises(SendError) as caught:
         validate_address(text)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("marking", "subject", "expected"),
+    [
+        ("TLP:AMBER", None, '[TLP:AMBER] Water <policy> & "drought" options — 17 May 2024'),
+        ("TLP:RED", "Board pack", "[TLP:RED] Board pack"),
+        ("TLP:RED", "[TLP:RED] Board pack", "[TLP:RED] Board pack"),
+        ("TLP:AMBER+STRICT", "Board pack", "[TLP:AMBER+STRICT] Board pack"),
+    ],
+)
+def test_the_subject_opens_with_the_label(
+    front: FrontMatter, marking: str, subject: str | None, expected: str
+) -> None:
+    assert subject_line(front.model_copy(update={"marking": marking}), subject) == expected
+
+
+@pytest.mark.parametrize(
+    ("marking", "subject", "message"),
+    [
+        (
+            "TLP:GREEN",
+            "[TLP:RED] Board pack",
+            "the subject '[TLP:RED] Board pack' names TLP:RED, but the briefing is marked "
+            "TLP:GREEN; leave the label out, it is added",
+        ),
+        (
+            "TLP:AMBER+STRICT",
+            "Board pack (tlp:amber)",
+            "the subject 'Board pack (tlp:amber)' names tlp:amber, but the briefing is marked "
+            "TLP:AMBER+STRICT; leave the label out, it is added",
+        ),
+    ],
+)
+def test_a_subject_with_another_label_is_refused(
+    front: FrontMatter, marking: str, subject: str, message: str
+) -> None:
+    with pytest.raises(SendError) as caught:
+        subject_line(front.model_copy(update={"marking": marking}), subject)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(dt.date(2026, 11, 23), "23 November 2026"), (dt.date(2024, 1, 5), "5 January 2024")],
+)
+def test_reader_date(day: dt.date, expected: str) -> None:
+    assert reader_date(day) == expected
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(10, "1 KB"), (232_734, "227 KB"), (1024 * 1024 - 1, "1024 KB"), (1_468_006, "1.4 MB")],
+)
+def test_human_size(size: int, expected: str) -> None:
+    assert human_size(size) == expected
