@@ -20,6 +20,7 @@ from .errors import SendError
 from .mail import (
     Server,
     UncertainDelivery,
+    check_message,
     check_settings,
     password_from_environment,
     send,
@@ -114,6 +115,8 @@ def distribute(
             (e, _compose(project, front, attachments, e, request, sender)) for e in envelopes
         ]
         if request.dry_run:
+            for envelope, message in messages:
+                check_message(message, envelope.addresses)
             return Outcome([], skipped, len(messages), _write_drafts(built, messages))
         delivered = _deliver_all(messages, front, attachments, connection, log, progress, tell)
     return Outcome(delivered, skipped, len(messages), [])

@@ -236,6 +236,34 @@ def check_settings(settings: EmailSettings, password: str | None) -> Server:
     return Server(host, port)
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A checked message as the server gets it."""
+
+    sender: str
+    recipients: list[str]
+    data: bytes
+
+
+def check_message(message: EmailMessage, envelope_recipients: Sequence[str]) -> Outgoing:
+    """Every check of the message a send makes before it connects; a dry run makes them too."""
+    if "Bcc" in message:
+        raise SendError(
+            "the message carries a Bcc header; pass Bcc addresses as envelope recipients"
+        )
+    for name, value in message.items():
+        check_header(name, str(value))
+    sender_text = str(message.get("Sender") or message.get("From") or "")
+    sender = parseaddr(sender_text)[1]
+    if not sender:
+        raise SendError("the message has no From address")
+    recipients = list(dict.fromkeys(parse_address(r).addr_spec for r in envelope_recipients))
+    if not recipients:
+        raise SendError("no recipients to send to")
+    data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    return Outgoing(sender, recipients, data)
+
+
 def _tls_context(settings: EmailSettings) -> ssl.SSLContext:
     try:
         return ssl.create_default_context(cafile=settings.ca_file)
@@ -260,20 +288,8 @@ def send(
     times with exponential backoff; anything else raises SendError with the server's words."""
     server = check_settings(settings, password)
     host, port = server.host, server.port
-    if "Bcc" in message:
-        raise SendError(
-            "the message carries a Bcc header; pass Bcc addresses as envelope recipients"
-        )
-    for name, value in message.items():
-        check_header(name, str(value))
-    sender_text = str(message.get("Sender") or message.get("From") or "")
-    sender = parseaddr(sender_text)[1]
-    if not sender:
-        raise SendError("the message has no From address")
-    recipients = list(dict.fromkeys(parse_address(r).addr_spec for r in envelope_recipients))
-    if not recipients:
-        raise SendError("no recipients to send to")
-    data = message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    outgoing = check_message(message, envelope_recipients)
+    sender, recipients, data = outgoing.sender, outgoing.recipients, outgoing.data
 
     accepted = [False]
     last = ""
