@@ -101,7 +101,7 @@ def distribute(
     parse_address(sender)
     front = load_content(project).front
     everyone = recipients_of(chosen.to, chosen.cc, chosen.bcc)
-    check_policy(front.marking, everyone, project.config.distribution, sender)
+    check_policy(front.marking, everyone, project.config.distribution, settings.sender)
     connection = _connection(project)
     with open_log(project.root / LOG_PATH, str(LOG_PATH), write=not request.dry_run) as log:
         envelopes = _envelopes(chosen, request.individually)

@@ -3,7 +3,7 @@ allow, with the rule it breaks. Checked before any connection, in a dry run as i
 
 Markings without a rule of their own in briefing.yaml follow FIRST TLP 2.0: TLP:CLEAR goes to
 anyone; TLP:GREEN and TLP:AMBER to the organisation's and the listed domains; TLP:AMBER+STRICT
-to the organisation's own domains (by default, the sender's); TLP:RED only to addresses named
+to the organisation's own domains (by default, that of email.sender); TLP:RED only to addresses named
 for this briefing. A domain covers itself only, not its subdomains. To, Cc and Bcc all count.
 """
 
@@ -47,10 +47,16 @@ def recipients_of(to: Sequence[str], cc: Sequence[str], bcc: Sequence[str]) -> l
     ]
 
 
-def rule_for(marking: str, policy: Distribution, sender: str) -> Rule:
-    """The marking's own rule in briefing.yaml, else its default."""
-    organisation = list(policy.organisation) or [_domain(parse_address(sender).addr_spec)]
-    own = "the organisation's own domains" if policy.organisation else "the sender's domain"
+def rule_for(marking: str, policy: Distribution, configured_sender: str | None) -> Rule:
+    """The marking's own rule in briefing.yaml, else its default.
+
+    Only briefing.yaml decides: without distribution.organisation, the organisation is the
+    domain of email.sender there, never of a --sender given for one run."""
+    organisation = list(policy.organisation)
+    own = "the organisation's own domains"
+    if not organisation and configured_sender:
+        organisation = [_domain(parse_address(configured_sender).addr_spec)]
+        own = "the organisation's domain (that of email.sender)"
     explicit = policy.markings.get(marking)
     if explicit is not None:
         defaults = _default_domains(marking, policy, organisation)
@@ -74,14 +80,14 @@ def rule_for(marking: str, policy: Distribution, sender: str) -> Rule:
             frozenset(domains),
             frozenset(),
             f"{marking} goes only to the domains in distribution.organisation and "
-            f"distribution.domains ({', '.join(domains)})",
+            f"distribution.domains ({_listed(domains)})",
         )
     if marking == "TLP:AMBER+STRICT":
         return Rule(
             False,
             frozenset(organisation),
             frozenset(),
-            f"TLP:AMBER+STRICT stays within {own} ({', '.join(organisation)})",
+            f"TLP:AMBER+STRICT stays within {own} ({_listed(organisation)})",
         )
     if marking == "TLP:RED":
         return Rule(
@@ -108,15 +114,22 @@ def _default_domains(marking: str, policy: Distribution, organisation: list[str]
     return []
 
 
+def _listed(domains: list[str]) -> str:
+    return ", ".join(domains) or "none listed: set distribution.organisation"
+
+
 def _domain(address: str) -> str:
     return address.rpartition("@")[2].lower()
 
 
 def check_policy(
-    marking: str, recipients: Sequence[Recipient], policy: Distribution, sender: str
+    marking: str,
+    recipients: Sequence[Recipient],
+    policy: Distribution,
+    configured_sender: str | None,
 ) -> None:
     """Raise SendError naming every recipient the marking does not allow, and the rule."""
-    rule = rule_for(marking, policy, sender)
+    rule = rule_for(marking, policy, configured_sender)
     refused = [r for r in recipients if not rule.allows(r.address)]
     if not refused:
         return

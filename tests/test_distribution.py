@@ -139,8 +139,17 @@ POLICY_REFUSALS = [
         ["--to", "desk@example.org", "--bcc", "liaison@partner.example.net"],
         "error: the distribution policy refuses 1 recipient of this TLP:AMBER+STRICT briefing; "
         "nothing was sent:\n"
-        "  liaison@partner.example.net (Bcc): TLP:AMBER+STRICT stays within the sender's domain "
-        "(example.org)\n",
+        "  liaison@partner.example.net (Bcc): TLP:AMBER+STRICT stays within the organisation's "
+        "domain (that of email.sender) (example.org)\n",
+    ),
+    (
+        "TLP:AMBER+STRICT",
+        "",
+        ["--sender", "Unit <unit@elsewhere.example>", "--to", "desk@elsewhere.example"],
+        "error: the distribution policy refuses 1 recipient of this TLP:AMBER+STRICT briefing; "
+        "nothing was sent:\n"
+        "  desk@elsewhere.example (To): TLP:AMBER+STRICT stays within the organisation's "
+        "domain (that of email.sender) (example.org)\n",
     ),
     (
         "TLP:AMBER+STRICT",
