@@ -18,7 +18,7 @@ from .content import Content, load_content
 from .document import Document, build_document
 from .errors import ContentError, Problem
 from .provenance import check_provenance
-from .publish import check_names, output_name, prepare_output, publish
+from .publish import check_names, output_name, prepare_output, publish, recover
 
 
 def no_checks(project: Project, content: Content) -> list[Problem]:
@@ -63,6 +63,7 @@ def build(
     # Phase one: gather and check everything, render every format in memory.
     project = find_project(root)
     prepare_output(project)
+    recover(project.output_dir)  # what a killed build left: its swap completed, its files gone
     progress("checking content")
     content = load_content(project)
     report = check_provenance(project, content)

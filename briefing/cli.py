@@ -15,6 +15,8 @@ from typing import Annotated, NoReturn, Optional
 import typer
 
 from .errors import BriefingError, ContentError, UsageError
+from .interrupt import Interrupted, raise_if_interrupted
+from .interrupt import install as install_signal_handlers
 
 app = typer.Typer(
     help="Turn source documents into a policy briefing: check the content, build PDF, DOCX and "
@@ -340,11 +342,16 @@ def main() -> None:
     some builds do: 0.1 s of a 0.7 s DOCX build at 50 sources. As mypy does, the process ends
     with os._exit once output is flushed and exit handlers have run. Tests call `app` itself.
     """
+    install_signal_handlers()
     try:
         app()
+        raise_if_interrupted()  # a signal some library swallowed ends the command all the same
         status = 0
     except SystemExit as exit_:
         status = exit_status(exit_.code)
+    except Interrupted as stop:  # Ctrl-C or SIGTERM: one line, and the shell's 128 + signal
+        typer.echo(f"error: {stop}", err=True)
+        status = stop.exit_code
     hard_exit(status)
 
 

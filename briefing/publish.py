@@ -1,9 +1,16 @@
 """Bytes in memory -> files in the output folder, all or nothing, only after every format succeeded.
 
-Each file is written and synced beside its target under a hidden temporary name, then every
+Each file is written and synced beside its target under a hidden staging name, then every
 target is swapped in with os.replace. Before a target is replaced, its previous version is kept
 as a hard link; if a later swap fails, the files already swapped are put back, so the output
-folder holds the previous set or the new set, never a mix, and no temporary file is left behind.
+folder holds the previous set or the new set, never a mix, and no staging file is left behind.
+
+SIGINT and SIGTERM wait while the swap runs, so it finishes. SIGKILL or a power cut cannot be
+waited for: before the first rename, a journal naming every swap is written, and the next
+publish (or build) in that folder completes a swap its journal describes, then removes every
+staging and backup file a killed process left. An exclusive lock on the folder keeps that
+clean-up away from the files of a publish still running.
+
 Before anything is rendered, the output folder is checked to be a folder of its own and every
 file name to be a plain one.
 """
@@ -11,16 +18,39 @@ file name to be a plain one.
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Project
 from .content import Content
 from .document import Document
 from .errors import ContentError, Problem, PublishError
+from .interrupt import Interrupted, deferred, raise_if_interrupted
+
+JOURNAL = ".publish-journal.json"
+STAGED_SUFFIX = ".staged"
+BACKUP_SUFFIX = ".staged.old"
+# mkstemp's names: "." + the target's name + "." + eight random characters + the suffix.
+LEFTOVER = re.compile(r"^\..+\.[a-z0-9_]{8}\.staged(\.old)?$")
+
+
+@dataclass(frozen=True)
+class Swap:
+    """One file to move into place, and the name its previous version is kept under meanwhile."""
+
+    staged: Path
+    target: Path
+
+    @property
+    def backup(self) -> Path:
+        return self.staged.with_name(self.staged.name.removesuffix(STAGED_SUFFIX) + BACKUP_SUFFIX)
 
 
 def output_name(project: Project, doc: Document, fmt: str) -> Path:
@@ -83,27 +113,70 @@ def check_names(project: Project, content: Content, names: list[Path]) -> None:
 def publish(outputs: dict[Path, bytes]) -> list[Path]:
     """Write every file, then swap them all in; any failure leaves the previous files as they were."""
     _refuse_aliases(list(outputs))
-    staged: list[tuple[Path, Path]] = []
+    folders = sorted({target.parent for target in outputs})
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise PublishError(f"cannot write {folder}: {exc.strerror}") from None
+    with _locked(folders):
+        for folder in folders:
+            _recover_locked(folder)
+        swaps = _stage(outputs)
+        swapped = False
+        try:
+            with deferred():  # a signal now waits until the whole set is in place
+                raise_if_interrupted()  # one something swallowed on the way: publish nothing
+                _write_journals(swaps)
+                _swap(swaps)
+                _remove_journals(folders)
+                swapped = True
+        except Interrupted as stop:
+            if not swapped:
+                _abandon(swaps, folders)
+            stop.published = [swap.target for swap in swaps] if swapped else []
+            raise
+        except BaseException:
+            _abandon(swaps, folders)
+            raise
+    return [swap.target for swap in swaps]
+
+
+def _abandon(swaps: list[Swap], folders: list[Path]) -> None:
+    _discard(swap.staged for swap in swaps)
+    _remove_journals(folders)
+
+
+def recover(folder: Path) -> None:
+    """Complete a swap a killed publish journaled, and remove the staging files it left."""
+    if not folder.is_dir():
+        return
+    with _locked([folder]):
+        _recover_locked(folder)
+
+
+def _stage(outputs: dict[Path, bytes]) -> list[Swap]:
+    swaps: list[Swap] = []
     target = Path("output")
     try:
         for target, data in outputs.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
             _refuse_non_file(target)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((Path(tmp_name), target))
+            fd, staged = tempfile.mkstemp(
+                prefix=f".{target.name}.", suffix=STAGED_SUFFIX, dir=target.parent
+            )
+            swaps.append(Swap(Path(staged), target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp_name, 0o644)
+            os.chmod(staged, 0o644)
     except OSError as exc:
-        _discard(tmp for tmp, _ in staged)
+        _discard(swap.staged for swap in swaps)
         raise PublishError(f"cannot write {target}: {exc.strerror}") from None
-    except PublishError:
-        _discard(tmp for tmp, _ in staged)
+    except BaseException:  # PublishError, or a signal: nothing staged stays behind
+        _discard(swap.staged for swap in swaps)
         raise
-    _swap(staged)
-    return [target for _, target in staged]
+    return swaps
 
 
 def _refuse_aliases(targets: list[Path]) -> None:
@@ -125,22 +198,23 @@ def _refuse_non_file(target: Path) -> None:
         raise PublishError(f"{target} is not a regular file; expected a file or nothing there")
 
 
-def _swap(staged: list[tuple[Path, Path]]) -> None:
-    # (target, the previous file's backup or None when there was none, swapped yet)
+def _swap(swaps: list[Swap]) -> None:
+    # (target, the previous file's backup or None when there was none)
     done: list[tuple[Path, Path | None]] = []
     backups: list[Path] = []
+    target = Path("output")
     try:
-        for tmp, target in staged:
-            backup = None
+        for swap in swaps:
+            target, backup = swap.target, None
             if target.exists():
-                backup = tmp.with_name(tmp.name + ".old")
+                backup = swap.backup
                 backups.append(backup)
                 _keep(target, backup)
-            os.replace(tmp, target)
+            os.replace(swap.staged, target)
             done.append((target, backup))
     except OSError as exc:
         failed = _restore(done)
-        _discard([*(tmp for tmp, _ in staged), *backups])
+        _discard([*(swap.staged for swap in swaps), *backups])
         kept = (
             "the previous files were kept"
             if not failed
@@ -148,7 +222,82 @@ def _swap(staged: list[tuple[Path, Path]]) -> None:
         )
         raise PublishError(f"cannot replace {target}: {exc.strerror}; {kept}") from None
     _discard(backups)
-    _sync_folders({target.parent for _, target in staged})
+    _sync_folders({swap.target.parent for swap in swaps})
+
+
+def _write_journals(swaps: list[Swap]) -> None:
+    """Name every swap on disk before the first rename, so a killed publish can be completed."""
+    by_folder: dict[Path, list[Swap]] = {}
+    for swap in swaps:
+        by_folder.setdefault(swap.target.parent, []).append(swap)
+    for folder, entries in by_folder.items():
+        record = [{"staged": s.staged.name, "target": s.target.name} for s in entries]
+        tmp = folder / (JOURNAL + ".tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(record, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, folder / JOURNAL)
+        except OSError as exc:
+            _discard([tmp])
+            raise PublishError(f"cannot write {folder / JOURNAL}: {exc.strerror}") from None
+        _sync_folders({folder})
+
+
+def _remove_journals(folders: Iterable[Path]) -> None:
+    _discard(folder / JOURNAL for folder in folders)
+
+
+def _recover_locked(folder: Path) -> None:
+    """Roll a journaled swap forward (its staged files are complete), then sweep leftovers."""
+    journal = folder / JOURNAL
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        entries = []  # no journal, or one cut short before its rename: nothing was swapped yet
+    for entry in entries if isinstance(entries, list) else []:
+        staged, target = _journaled(folder, entry)
+        if staged is not None and target is not None and staged.is_file():
+            with contextlib.suppress(OSError):
+                os.replace(staged, target)
+    _discard([journal, folder / (JOURNAL + ".tmp")])
+    with contextlib.suppress(OSError):
+        _discard(path for path in folder.iterdir() if LEFTOVER.match(path.name))
+    _sync_folders({folder})
+
+
+def _journaled(folder: Path, entry: object) -> tuple[Path | None, Path | None]:
+    """The entry's two names, when both are plain names in this folder and of the right shape."""
+    if not isinstance(entry, dict):
+        return None, None
+    staged, target = entry.get("staged"), entry.get("target")
+    if not isinstance(staged, str) or not isinstance(target, str):
+        return None, None
+    if Path(staged).name != staged or Path(target).name != target or not LEFTOVER.match(staged):
+        return None, None
+    if not staged.startswith(f".{target}.") or (folder / target).is_symlink():
+        return None, None
+    return folder / staged, folder / target
+
+
+@contextlib.contextmanager
+def _locked(folders: list[Path]) -> Iterator[None]:
+    """An exclusive lock on each output folder: one publish or clean-up at a time in it."""
+    fds: list[int] = []
+    try:
+        for folder in folders:
+            try:
+                fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                continue  # a folder that cannot be opened is refused later, with its name
+            fds.append(fd)
+            with contextlib.suppress(OSError):  # not every file system can lock
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        for fd in fds:
+            os.close(fd)
 
 
 def _keep(target: Path, backup: Path) -> None:
