@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .assets import Assets, Rendered
 from .document import ChartData, Document
@@ -119,9 +119,20 @@ def scope_svg_ids(svg: str, prefix: str) -> str:
     return re.sub(rf'(\bid="|#)({names})(?=["\)])', rf"\g<1>{prefix}\g<2>", svg)
 
 
+def titled_svg(svg: str, title: str) -> str:
+    """The SVG with its alternative text as its first child <title>.
+
+    WeasyPrint gives an inline SVG's Figure structure element the text of that <title> as /Alt,
+    which PDF/UA-1 requires of every figure; a browser shows it as the chart's tooltip.
+    """
+    start = svg.index(">", svg.index("<svg")) + 1
+    return f"{svg[:start]}<title>{escape(title)}</title>{svg[start:]}"
+
+
 def _chart(chart: ChartData, charts: dict[str, bytes]) -> RenderedChart:
     svg = charts[chart.id].decode("utf-8")
     svg = scope_svg_ids(svg[svg.index("<svg") :], f"chart-{chart.id}-")  # inlined: no prolog
+    svg = titled_svg(svg, chart.alt)
     return RenderedChart(
         chart.id, chart.title, chart.caption, chart.source_line, chart.alt, Markup(svg)
     )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +13,7 @@ from .config import Project
 from .content import Content
 from .document import Document
 from .errors import Problem, RenderError
+from .interrupt import raise_if_interrupted
 
 ASSET_SCHEME = "briefing-asset:"
 
@@ -68,7 +71,7 @@ def check(project: Project, content: Content) -> list[Problem]:
 
 
 def render(doc: Document, assets: Assets) -> Rendered:
-    """The print page through WeasyPrint; PDF/A-3b carries the content files as attachments."""
+    """The print page through WeasyPrint; PDF/A-3a carries the content files as attachments."""
     from .render_html import render_html
 
     config = assets.project.config
@@ -90,6 +93,44 @@ def render(doc: Document, assets: Assets) -> Rendered:
     return Rendered(data, pages)
 
 
+# PDF/A allows only the XMP properties of its own schemas and of extension schemas the file
+# declares: the PDF/UA identification needs this declaration to sit in a PDF/A-3 file.
+UA_IDENTIFICATION = """<rdf:Description rdf:about=""
+    xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"
+    xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"
+    xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+  <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+      <pdfaProperty:name>part</pdfaProperty:name>
+      <pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+      <pdfaProperty:category>internal</pdfaProperty:category>
+      <pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>
+    </rdf:li></rdf:Seq></pdfaSchema:property>
+  </rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">
+  <pdfuaid:part>1</pdfuaid:part>
+</rdf:Description>
+"""
+
+
+def archival_finish(document: Any, pdf: Any) -> None:
+    """Make WeasyPrint's PDF/A-3 file a PDF/UA-1 file too, with metadata a validator can read.
+
+    PDF/A wants the XMP metadata stream unfiltered and PDF/UA wants its own identification in it;
+    WeasyPrint writes one variant's metadata only, compressed like every other stream.
+    """
+    number = int(pdf.catalog["Metadata"].split()[0])  # a reference, b"12 0 R"
+    metadata = pdf.objects[number]
+    xmp = b"".join(metadata.stream)
+    end = xmp.index(b"</rdf:RDF>")
+    metadata.stream = [xmp[:end] + UA_IDENTIFICATION.encode() + xmp[end:]]
+    metadata.compress = False
+
+
 def render_pdf(
     html: str,
     dirs: list[Path],
@@ -99,31 +140,61 @@ def render_pdf(
     pdf_a: bool = False,
     attachments: list[tuple[str, bytes]] | None = None,
 ) -> tuple[bytes, int]:
-    """The PDF's bytes and its page count."""
-    import logging
+    """The PDF's bytes and its page count: PDF/UA-1, or PDF/A-3a and PDF/UA-1 with pdf_a.
 
+    WeasyPrint reports an image it could not load or draw, or a figure without alternative
+    text, only in its log, and goes on: any such error fails the render, so a PDF with a blank
+    chart is never published.
+    """
     from weasyprint import HTML, Attachment
 
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    try:
-        document = HTML(
-            string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(dirs)
-        ).render()
-        stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"
-        )
-        document.metadata.created = stamp
-        document.metadata.modified = stamp
-        document.metadata.title = title
-        options: dict[str, Any] = {
-            "pdf_variant": "pdf/a-3b" if pdf_a else "pdf/ua-1",
-            "uncompressed_pdf": False,
-        }
-        if attachments:
-            options["attachments"] = [
-                Attachment(string=data, name=name) for name, data in attachments
-            ]
-        data = document.write_pdf(**options)
-    except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
-        raise RenderError(f"PDF rendering failed: {exc}") from exc
+    with logged_errors() as errors:
+        try:
+            document = HTML(
+                string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(dirs)
+            ).render()
+            stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"
+            )
+            document.metadata.created = stamp
+            document.metadata.modified = stamp
+            document.metadata.title = title
+            options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+            if pdf_a:
+                options.update(pdf_variant="pdf/a-3a", pdf_tags=True, finisher=archival_finish)
+            if attachments:
+                options["attachments"] = [
+                    Attachment(string=data, name=name) for name, data in attachments
+                ]
+            data = document.write_pdf(**options)
+        except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
+            raise RenderError(f"PDF rendering failed: {one_line(str(exc))}") from exc
+    raise_if_interrupted()  # WeasyPrint catches everything while it draws an SVG, signals too
+    if errors:
+        raise RenderError(f"PDF rendering failed: WeasyPrint reported: {one_line(errors[0])}")
     return data, len(document.pages)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@contextmanager
+def logged_errors() -> Iterator[list[str]]:
+    """The messages WeasyPrint logs at ERROR level while the block runs; warnings stay silent."""
+    import logging
+
+    messages: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collect(logging.ERROR)
+    logger.setLevel(logging.ERROR)
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefing.build import build
+from briefing.errors import RenderError
 from briefing.render_html import packaged_templates, template_dirs
 from briefing.render_pdf import ASSET_SCHEME, locked_fetcher, render_pdf
 
@@ -48,7 +49,26 @@ def test_fetcher_serves_a_shipped_font() -> None:
 
 
 @pytest.mark.parametrize("url", BLOCKED[:3])
-def test_blocked_image_renders_without_it(url: str) -> None:
-    html = f'<p>before</p><img src="{url}"><p>after</p>'
-    data, pages = render_pdf(html, template_dirs(None), title="t", created=dt.date(2026, 1, 1))
-    assert pages == 1 and data.startswith(b"%PDF")
+def test_a_blocked_image_fails_the_render_with_one_line(url: str) -> None:
+    """WeasyPrint only logs an image it could not load; a PDF without it is never published."""
+    html = f'<html lang="en"><p>before</p><img src="{url}" alt="x"><p>after</p></html>'
+    with pytest.raises(RenderError) as failure:
+        render_pdf(html, template_dirs(None), title="t", created=dt.date(2026, 1, 1))
+    assert str(failure.value) == (
+        f"PDF rendering failed: WeasyPrint reported: Failed to load image at '{url}': "
+        f"ValueError: blocked resource: {url}"
+    )
+
+
+def test_a_figure_without_alternative_text_fails_the_render(tmp_path: Path) -> None:
+    """PDF/UA-1 wants alternative text on every figure; WeasyPrint only logs its absence."""
+    (tmp_path / "dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r="5"/></svg>',
+        encoding="utf-8",
+    )
+    html = '<html lang="en"><img src="dot.svg"></html>'
+    with pytest.raises(RenderError) as failure:
+        render_pdf(html, [tmp_path], title="t", created=dt.date(2026, 1, 1))
+    assert str(failure.value) == (
+        'PDF rendering failed: WeasyPrint reported: Image "dot.svg" has no required alt description'
+    )
