@@ -38,6 +38,23 @@ def set_fonts(rpr_parent, latin: str) -> None:  # type: ignore[no-untyped-def]
     fonts.set(qn("w:eastAsia"), CJK)
 
 
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_styles_with_effects(document) -> None:  # type: ignore[no-untyped-def]
+    """Remove the Word 2010 copy of the styles that python-docx's template carries.
+
+    Word 2010 wrote stylesWithEffects.xml beside styles.xml; Word 2013 and later write only
+    styles.xml. python-docx edits styles.xml alone, so the two drift apart (styles added here are
+    missing from the copy, docDefaults differ), and Word then repairs the file on opening it.
+    Without the copy, every Word reads styles.xml, which holds every style.
+    """
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            part.drop_rel(rel_id)
+
+
 def main() -> None:
     document = docx.Document()
     styles = document.styles
@@ -122,6 +139,7 @@ def main() -> None:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2.5))
     document.core_properties.title = "Briefing reference"
+    drop_styles_with_effects(document)
     document.save(str(OUT))
     print(f"wrote {OUT}")
 
