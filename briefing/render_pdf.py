@@ -117,12 +117,40 @@ UA_IDENTIFICATION = """<rdf:Description rdf:about=""
 """
 
 
+_UNAMBIGUOUS: dict[type, type] = {}
+
+
+def unambiguous_stream_ends(document: Any, pdf: Any) -> None:
+    """End every stream whose data ends in a carriage return with CR LF before 'endstream'.
+
+    pydyf writes one LF after a stream's data; when compressed data happens to end in CR (about
+    one stream in 256), a reader takes that CR and the LF together as the end-of-line marker, so
+    the data looks one byte shorter than its /Length, which PDF/A forbids.
+    """
+    import pydyf
+
+    for item in pdf.objects:
+        if isinstance(item, pydyf.Stream):
+            kind = type(item)
+            if kind not in _UNAMBIGUOUS:
+                _UNAMBIGUOUS[kind] = type(kind.__name__, (kind,), {"data": property(_ended)})
+            item.__class__ = _UNAMBIGUOUS[kind]
+
+
+def _ended(stream: Any) -> bytes:
+    data: bytes = super(type(stream), stream).data
+    if data.endswith(b"\r\nendstream"):
+        data = data[: -len(b"\nendstream")] + b"\r\nendstream"
+    return data
+
+
 def archival_finish(document: Any, pdf: Any) -> None:
     """Make WeasyPrint's PDF/A-3 file a PDF/UA-1 file too, with metadata a validator can read.
 
     PDF/A wants the XMP metadata stream unfiltered and PDF/UA wants its own identification in it;
     WeasyPrint writes one variant's metadata only, compressed like every other stream.
     """
+    unambiguous_stream_ends(document, pdf)
     number = int(pdf.catalog["Metadata"].split()[0])  # a reference, b"12 0 R"
     metadata = pdf.objects[number]
     xmp = b"".join(metadata.stream)
@@ -159,7 +187,11 @@ def render_pdf(
             document.metadata.created = stamp
             document.metadata.modified = stamp
             document.metadata.title = title
-            options: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "uncompressed_pdf": False}
+            options: dict[str, Any] = {
+                "pdf_variant": "pdf/ua-1",
+                "uncompressed_pdf": False,
+                "finisher": unambiguous_stream_ends,
+            }
             if pdf_a:
                 options.update(pdf_variant="pdf/a-3a", pdf_tags=True, finisher=archival_finish)
             if attachments:

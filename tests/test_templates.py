@@ -72,3 +72,24 @@ def test_a_figure_without_alternative_text_fails_the_render(tmp_path: Path) -> N
     assert str(failure.value) == (
         'PDF rendering failed: WeasyPrint reported: Image "dot.svg" has no required alt description'
     )
+
+
+@pytest.mark.parametrize(
+    ("data", "ending"),
+    [(b"q 1 0 0 1 0 0 cm Q", b"Q\nendstream"), (b"x\xda\x03\r", b"\x03\r\r\nendstream")],
+    ids=["ends in a letter", "ends in a carriage return"],
+)
+def test_stream_data_ending_in_cr_gets_a_crlf_so_its_length_reads_right(
+    data: bytes, ending: bytes
+) -> None:
+    import pydyf
+
+    from briefing.render_pdf import unambiguous_stream_ends
+
+    pdf = pydyf.PDF()
+    stream = pydyf.Stream([data])
+    pdf.add_object(stream)
+    unambiguous_stream_ends(None, pdf)
+    written = stream.data
+    assert written.endswith(ending)
+    assert f"/Length {len(data)}".encode() in written
