@@ -10,13 +10,16 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
 from .errors import BriefingError, ContentError, UsageError
 from .interrupt import Interrupted, raise_if_interrupted
 from .interrupt import install as install_signal_handlers
+
+if TYPE_CHECKING:
+    from .config import Format
 
 app = typer.Typer(
     help="Turn source documents into a policy briefing: check the content, build PDF, DOCX and "
@@ -131,9 +134,11 @@ def schema(
 def build_command(
     project: ProjectOption = Path("."),
     format: Annotated[
-        Optional[str],
+        Optional[list[str]],
         typer.Option(
-            "--format", "-f", help="pdf, docx, html or all (default: briefing.yaml's formats)."
+            "--format",
+            "-f",
+            help="pdf, docx, html or all; repeat for more (default: briefing.yaml's formats).",
         ),
     ] = None,
     strict: Annotated[bool, typer.Option(help="Refuse to build while check has warnings.")] = False,
@@ -149,19 +154,12 @@ def build_command(
     import time
 
     from .build import build
-    from .config import FORMATS, find_project
+    from .config import find_project
 
     out = Output(quiet, verbose)
     started = time.perf_counter()
     try:
-        if format is None:
-            formats = list(find_project(project).config.formats)
-        elif format == "all":
-            formats = list(FORMATS)
-        elif format in FORMATS:
-            formats = [format]
-        else:
-            raise UsageError(f"--format must be pdf, docx, html or all, not {format!r}")
+        formats = parse_formats(format) if format else list(find_project(project).config.formats)
         with progress_display(out) as progress:
             built = build(project, formats, strict=strict, progress=progress, warn=out.problem)
     except BriefingError as error:
@@ -174,6 +172,20 @@ def build_command(
         pages = f", {item.pages} pages" if item.pages else ""
         out.info(f"wrote {item.path} ({item.size / 1024:,.0f} KiB{pages})")
     out.info(f"built {len(built)} file{'s' * (len(built) != 1)} in {elapsed:.1f} s")
+
+
+def parse_formats(values: list[str]) -> list[Format]:
+    """Every format named, each once, in the order given; 'all' names the three."""
+    from .config import FORMATS
+
+    formats: list[Format] = []
+    for value in values:
+        if value != "all" and value not in FORMATS:
+            raise UsageError(f"--format must be pdf, docx, html or all, not {value!r}")
+        for fmt in FORMATS if value == "all" else [value]:
+            if fmt not in formats:
+                formats.append(fmt)  # type: ignore[arg-type]
+    return formats
 
 
 @app.command()
