@@ -4,13 +4,15 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 APT_PACKAGES := poppler-utils libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium chromium-driver
+# The HTML validators the tests run (html-validate, axe-core), from npm, locked; node is the machine's.
+NODE_TOOLS := tests/js/node_modules/.package-lock.json
 
 .PHONY: pdf docx html all test lint typecheck check bench system-deps clean
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,validate]'
 	touch $@
 
 system-deps:
@@ -19,6 +21,10 @@ system-deps:
 	  echo "installing system packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+
+$(NODE_TOOLS): tests/js/package.json tests/js/package-lock.json
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 pdf: system-deps $(VENV)/.installed
 	$(BIN)/briefing build --format pdf
@@ -42,7 +48,7 @@ lint: $(VENV)/.installed
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
-test: system-deps $(VENV)/.installed lint typecheck
+test: system-deps $(VENV)/.installed $(NODE_TOOLS) lint typecheck
 	$(BIN)/pytest -q
 
 # Benchmarks (not part of the tests): results in benchmarks/results.json and docs/benchmarks.md.

@@ -2,11 +2,14 @@
 the few extra paragraph and character styles the DOCX renderer uses. Run once; the file is
 committed.
 
-    .venv/bin/python tools/make_reference_docx.py
+    .venv/bin/python tools/make_reference_docx.py [OUT]   # default: templates/reference.docx
+
+A project that wants its own reference document starts from this one (OUT in its templates/).
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import docx
@@ -55,7 +58,7 @@ def drop_styles_with_effects(document) -> None:  # type: ignore[no-untyped-def]
             part.drop_rel(rel_id)
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     document = docx.Document()
     styles = document.styles
     defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
@@ -140,9 +143,9 @@ def main() -> None:
         setattr(section, side, Cm(2.5))
     document.core_properties.title = "Briefing reference"
     drop_styles_with_effects(document)
-    document.save(str(OUT))
-    print(f"wrote {OUT}")
+    document.save(str(out))
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)
