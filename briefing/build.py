@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import render_docx, render_html, render_pdf
 from .assets import Assets, Rendered, gather_assets
+from .claims import check_claims
 from .config import Format, Project, find_project
 from .content import Content, load_content
 from .document import Document, build_document
@@ -67,6 +68,7 @@ def build(
     progress("checking content")
     content = load_content(project)
     report = check_provenance(project, content)
+    report.problems += check_claims(content, report)
     chosen = {name: r for name, r in RENDERERS.items() if name in formats}
     for renderer in chosen.values():
         report.problems += renderer.check(project, content)

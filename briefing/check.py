@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from .claims import check_claims
 from .config import find_project
 from .content import load_content
 from .provenance import Report, check_provenance
@@ -27,6 +28,7 @@ def run_check(root: Path, *, strict: bool, out: Printer) -> CheckSummary:
     project = find_project(root)
     content = load_content(project)
     report = check_provenance(project, content)
+    report.problems += check_claims(content, report)
     for (source_id, item_id), found in sorted(report.found.items()):
         out.detail(f"{source_id}/{item_id}: seeds/{found.seed}:{found.line}")
     for problem in sorted(report.problems, key=lambda p: (p.location, p.field)):

@@ -9,10 +9,11 @@ from pathlib import Path
 from .config import Project
 from .errors import ContentError, Location, Problem
 from .load import Loaded, dotted, load_yaml
-from .models import SLUG_PATTERN, FrontMatter, SourceSummary
+from .models import SLUG_PATTERN, FrontMatter, Metric, MetricsFile, SourceSummary
 from .validate import validate_model
 
 FRONT_MATTER = "front-matter"
+METRICS = "metrics"  # content/metrics.yaml declares the metrics; not a source
 MAX_SOURCES = 500
 MAX_ID = 64  # as models.Slug
 
@@ -27,6 +28,8 @@ class Content:
     files: dict[str, Loaded]
     seed_texts: dict[str, str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)
+    metrics: list[Metric] = field(default_factory=list)
+    metrics_file: Loaded | None = None
 
 
 def content_files(project: Project) -> list[Path]:
@@ -42,6 +45,8 @@ def load_content(project: Project) -> Content:
     front_file: Loaded | None = None
     sources: dict[str, SourceSummary] = {}
     files: dict[str, Loaded] = {}
+    metrics: MetricsFile | None = None
+    metrics_file: Loaded | None = None
     paths = content_files(project)
     if len(paths) > MAX_SOURCES + 1:
         raise ContentError(
@@ -93,6 +98,9 @@ def load_content(project: Project) -> Content:
         if source_id == FRONT_MATTER:
             front, found = validate_model(FrontMatter, loaded)
             front_file = loaded
+        elif source_id == METRICS:
+            metrics, found = validate_model(MetricsFile, loaded)
+            metrics_file = loaded
         else:
             summary, found = validate_model(SourceSummary, loaded)
             if summary is not None:
@@ -111,6 +119,8 @@ def load_content(project: Project) -> Content:
     if problems or front is None or front_file is None:
         raise ContentError(problems)
     content = Content(front, front_file, sources, files)
+    if metrics is not None:
+        content.metrics, content.metrics_file = list(metrics.metrics), metrics_file
     problems += _cross_checks(project, content)
     if problems:
         raise ContentError(problems)

@@ -53,6 +53,7 @@ class Loaded:
     path: str
     data: Any
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""  # the file as read, to place a word inside a value (claims.py)
 
     def locate(self, field_path: Path_) -> Location:
         """The location of a field, or of its closest parent that exists in the file."""
@@ -193,7 +194,7 @@ def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
         return None, [Problem(Location(shown, 1, 1), f"not valid YAML ({exc})")]
     if root is None:
         return None, [Problem(Location(shown, 1, 1), "file is empty; expected a mapping of fields")]
-    loaded = Loaded(shown, None)
+    loaded = Loaded(shown, None, text=text)
     problems: list[Problem] = []
     loaded.data = _to_data(root, (), loaded, problems, lines)
     return loaded, problems
@@ -217,7 +218,7 @@ def _load_fast(text: str, shown: str, lines: _Lines) -> Loaded | None:
     """
     if _DISAGREEMENTS.search(text):
         return None
-    loaded = Loaded(shown, None)
+    loaded = Loaded(shown, None, text=text)
     positions = loaded.positions
     # Only a double-quoted scalar's escapes can add characters the text itself does not hold.
     raw_clean = _UNCARRIABLE.search(text) is None

@@ -151,6 +151,16 @@ Number = Annotated[
 ]  # the bounds first, so the JSON schema states them as minimum and maximum
 
 
+CITING = (
+    "cite the items a sentence rests on as [@source-id/item-id] (several: "
+    "[@a/x; @b/y]); mark a number worked out from figures as derived: "
+    "3.5 percent [=cagr(@a/x, @b/y, 10)]"
+)
+ItemCitation = Annotated[
+    str, StringConstraints(pattern=r"^@?[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$")
+]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -201,6 +211,11 @@ class Figure(Excerpted):
     period: Line = Field(description="the year, quarter or as-of date the value is for")
     status: Literal["actual", "estimate", "forecast", "target"] = "actual"
     bound: Literal["exact", "about", "nearly", "more-than", "less-than"] = "exact"
+    basis: Line | None = Field(
+        default=None,
+        description="what the figure counts, where its metric could be read two ways "
+        "(e.g. 'patent applications'); must be its metric's declared basis",
+    )
     original_excerpt: Excerpt | None = Field(
         default=None, description="the original-language sentence, where the seed carries it"
     )
@@ -225,7 +240,7 @@ class Point(Excerpted):
 
 class SourceSummary(Strict):
     source: SourceInfo
-    summary: Text
+    summary: Text = Field(description=CITING)
     figures: list[Figure] = Field(default_factory=list, max_length=200)
     quotes: list[Quote] = Field(default_factory=list, max_length=100)
     challenges: list[Point] = Field(default_factory=list, max_length=100)
@@ -233,22 +248,50 @@ class SourceSummary(Strict):
 
 
 class Takeaway(Strict):
-    text: Text
-    sources: list[Slug] = Field(min_length=1, max_length=20)
+    text: Text = Field(description=CITING)
+    sources: list[Slug] = Field(
+        default_factory=list,
+        max_length=20,
+        description="sources cited as a whole, beside the items cited in the text",
+    )
 
 
 class Reconciliation(Strict):
     """The editor's explanation of why sources disagree on a metric."""
 
     metric: Slug
-    explanation: Text
+    uses: ItemCitation | None = Field(
+        default=None,
+        description="the figure the briefing relies on, as source-id/item-id; "
+        "the explanation should say why",
+    )
+    explanation: Text = Field(description=CITING)
 
 
 class ChartRequest(Strict):
     id: Slug
     metric: Slug
     title: Line
-    caption: Text
+    caption: Text = Field(description=CITING)
+
+
+class Metric(Strict):
+    """One quantity the sources report, declared once so every figure of it means the same."""
+
+    key: Slug = Field(description="the key figures name as their metric")
+    label: Line
+    definition: Text = Field(description="what is measured, and on what basis")
+    basis: Line = Field(
+        description="what is counted (e.g. 'patent applications'); figures that count "
+        "something else need a metric of their own"
+    )
+    unit: Line = Field(description="the canonical unit, e.g. 'billion yuan', '%', 'firms'")
+
+
+class MetricsFile(Strict):
+    """content/metrics.yaml: every metric the figures may name."""
+
+    metrics: list[Metric] = Field(min_length=1, max_length=500)
 
 
 class FrontMatter(Strict):
@@ -263,6 +306,6 @@ class FrontMatter(Strict):
     language: LanguageTag = "en"
     keywords: list[Line] = Field(default_factory=list, max_length=30)
     takeaways: list[Takeaway] = Field(min_length=1, max_length=8)
-    executive_summary: Text
+    executive_summary: Text = Field(description=CITING)
     reconciliations: list[Reconciliation] = Field(default_factory=list, max_length=100)
     charts: list[ChartRequest] = Field(default_factory=list, max_length=20)

@@ -233,7 +233,6 @@ def check_provenance(project: Project, content: Content) -> Report:
                     severity="warning",
                 )
             )
-    report.problems += _uncited_sources(content)
     return report
 
 
@@ -399,16 +398,3 @@ def _disagreements(members: list[tuple[str, Figure]]) -> list[tuple[str, str]]:
                 ("value", f"{head}: values disagree: " + "; ".join(says(*m) for m in members))
             )
     return result
-
-
-def _uncited_sources(content: Content) -> list[Problem]:
-    cited = {s for t in content.front.takeaways for s in t.sources}
-    return [
-        Problem(
-            content.files[source_id].locate(("source",)),
-            "no key takeaway cites this source; cite it or remove it from the briefing",
-            severity="warning",
-        )
-        for source_id in content.sources
-        if source_id not in cited
-    ]

@@ -9,6 +9,19 @@ from pathlib import Path
 from .config import Project
 from .errors import UsageError
 
+# Text this scaffold writes (or shows in its comments) for the editor to replace; claims.py
+# refuses any content file that still holds it.
+PLACEHOLDERS = (
+    "Two to four sentences in your own words",
+    "TITLE OF THE SOURCE",
+    "A scannable title line",
+    "One or two sentences in your own words",
+    "the seed's words",
+    "the speaker's words, verbatim",
+    "Role as the text gives it",
+    "What is measured",
+    "shared-metric-key",
+)
 _URL = re.compile(r"https?://[^\s\"'<>]+")
 _DATE = re.compile(r"\b(20\d\d|19\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
 
