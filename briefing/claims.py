@@ -63,6 +63,7 @@ UNIVERSAL = re.compile(
     r"|\bsources (?:all )?agree\b|\bunanimous(?:ly)?\b",
     re.I,
 )
+_URL = re.compile(r"\b(?:https?|ftp|file)://\S+|\bwww\.\S+")
 _CLAUSE_END = re.compile(r"[.,;:!?()\[\]]")
 _PART = re.compile(r"(?:[^.!?;]|[.!?](?![\s.!?]|$))+(?:[.!?;]+|$)")
 _SENTENCE = re.compile(r"(?:[^.!?]|[.!?](?![\s.!?]|$))+(?:[.!?]+|$)")
@@ -282,8 +283,10 @@ class _Checker:
         derived: dict[int, tuple[Decimal, Decimal | None, str] | None] = {}
         for mark in DERIVED.finditer(text, start, end):
             masked[mark.start() : mark.end()] = " " * (mark.end() - mark.start())
+        for url in _URL.finditer(text, start, end):  # a port or a path is not a claim
+            masked[url.start() : url.end()] = " " * (url.end() - url.start())
         plain = "".join(masked)
-        numbers = [n for n in _numbers(plain, start, end)]
+        numbers = [n for n in prose_numbers(plain, start, end)]
         for mark in DERIVED.finditer(text, start, end):
             before = [n for n in numbers if n.end <= mark.start()]
             if not before or re.search(r"[.;:!?]", plain[before[-1].end : mark.start()]):
@@ -305,13 +308,13 @@ class _Checker:
                 if outcome is not None:
                     problems += _check_derived(number, outcome, place)
                 continue
-            matched = [(sid, f) for sid, f in figures if _matches(number, f)]
+            matched = [(sid, f) for sid, f in figures if states(number, f)]
             # Status is judged by the items cited in the number's own sentence, where any match.
             sentence = _sentence_of(plain, number.start, start, end)
             near = [
                 (sid, f)
                 for at, sid, f in placed
-                if sentence[0] <= at < sentence[1] and _matches(number, f)
+                if sentence[0] <= at < sentence[1] and states(number, f)
             ]
             matched = near or matched
             if not matched:
@@ -380,7 +383,7 @@ class _Checker:
                     (f.metric, f.period)
                     for n in inside
                     for _, f in figures
-                    if _matches(n, f) and (f.metric, _period_key(f.period)) in self.differing
+                    if states(n, f) and (f.metric, _period_key(f.period)) in self.differing
                 }
             )
             if metrics:
@@ -417,7 +420,9 @@ def _scopes(prose: Prose) -> Iterator[tuple[int, int]]:
     yield start, len(prose.text)
 
 
-def _numbers(text: str, start: int, end: int) -> Iterator[Number]:
+def prose_numbers(text: str, start: int = 0, end: int | None = None) -> Iterator[Number]:
+    """The numbers a text states as claims, by the rules at NUMBER."""
+    end = len(text) if end is None else end
     for found in NUMBER.finditer(text, start, end):
         digits, decimals, magnitude = found[1], found[2] or "", found[3]
         before = text[max(0, found.start() - 30) : found.start()]
@@ -441,7 +446,8 @@ def _numbers(text: str, start: int, end: int) -> Iterator[Number]:
         yield Number(found[0], plain * scale, plain, scale, found.start(), found.end())
 
 
-def _matches(number: Number, figure: Figure) -> bool:
+def states(number: Number, figure: Figure) -> bool:
+    """Whether the number, as written, is the figure's value (or its range's upper end)."""
     scale = split_unit(figure.unit)[0]
     for value in (figure.value, figure.value_high):
         if value is None:
@@ -681,17 +687,14 @@ def check_placeholders(content: Content) -> list[Problem]:
     problems = []
     for loaded in files:
         for at, value in _strings(loaded.data, ()):
-            for placeholder in PLACEHOLDERS:
-                if placeholder in value:
-                    problems.append(
-                        Problem(
-                            loaded.locate(at),
-                            f'still holds the placeholder "{placeholder}" from briefing new; '
-                            "write the source's own text",
-                            dotted(at),
-                        )
-                    )
-                    break
+            placeholder = next((p for p in PLACEHOLDERS if p in value), None)
+            if placeholder is not None:
+                place = _Placer(Prose(loaded, at, value))
+                message = (
+                    f'still holds the placeholder "{placeholder}" from briefing new; '
+                    "write the source's own text"
+                )
+                problems.append(place.problem(value.index(placeholder), message))
     return problems
 
 

@@ -27,11 +27,21 @@ organisation: Test Unit
 version: "1.0"
 marking: TLP:CLEAR
 takeaways:
-  - text: The core AI industry passed 1.2 trillion yuan in 2025.
+  - text: The core AI industry passed 1.2 trillion yuan in 2025 [@alpha/core-ai-industry-2025].
     sources:
       - alpha
 executive_summary: One source reports the size of Examplestan's core AI industry.
 """
+
+
+def metrics_yaml(*keys: str) -> str:
+    """content/metrics.yaml declaring each metric key, for a test's own small project."""
+    entries = "".join(
+        f"  - key: {key}\n    label: {key}\n    definition: The {key} the test figures report.\n"
+        f"    basis: {key}\n    unit: units\n"
+        for key in keys
+    )
+    return "metrics:\n" + entries
 
 
 def core_figure(period: str, value: str, unit: str) -> str:
@@ -84,6 +94,7 @@ Chip supply remains the main constraint on growth.
 MINIMAL_PROJECT = {
     "content/front-matter.yaml": MINIMAL_FRONT_MATTER,
     "content/alpha.yaml": MINIMAL_ALPHA,
+    "content/metrics.yaml": metrics_yaml("core-ai-industry-size"),
     "seeds/alpha.txt": MINIMAL_SEED,
 }
 

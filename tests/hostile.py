@@ -44,6 +44,7 @@ from .conftest import (
     MINIMAL_FRONT_MATTER,
     MINIMAL_SEED,
     ProjectBuilder,
+    metrics_yaml,
     write_files,
 )
 
@@ -376,6 +377,7 @@ def hostile_files(origin: str, canary: Path) -> dict[str, str]:
         "content/front-matter.yaml": dump(front),
         "content/alpha.yaml": dump(alpha),
         "content/beta.yaml": dump(beta),
+        "content/metrics.yaml": metrics_yaml("core-size", "long-one", "long-two", "long-three"),
         "seeds/alpha.txt": ALPHA_SEED
         + f"{quote_text}\n{quote_original}\nbetween {TINY} and {TINY_HIGH} yuan\n",
         "seeds/beta.txt": BETA_SEED,
@@ -547,7 +549,12 @@ FRONT, ALPHA = "content/front-matter.yaml", "content/alpha.yaml"
 
 
 def base_files() -> dict[str, str]:
-    return {FRONT: BASE_FRONT, ALPHA: BASE_ALPHA, "seeds/alpha.txt": BASE_SEED}
+    return {
+        FRONT: BASE_FRONT,
+        ALPHA: BASE_ALPHA,
+        "content/metrics.yaml": metrics_yaml("core-ai-industry-size"),
+        "seeds/alpha.txt": BASE_SEED,
+    }
 
 
 @pytest.fixture

@@ -11,7 +11,15 @@ import pytest
 
 from briefing.provenance import fold, locate_excerpt
 
-from .conftest import CORE_FIGURE, LIN_QUOTE, ProjectBuilder, check, core_figure, edit
+from .conftest import (
+    CORE_FIGURE,
+    LIN_QUOTE,
+    ProjectBuilder,
+    check,
+    core_figure,
+    edit,
+    metrics_yaml,
+)
 
 REPO = Path(__file__).parents[1]
 
@@ -40,7 +48,7 @@ date: 2026-03-04
 organisation: Test Unit
 marking: TLP:CLEAR
 takeaways:
-  - text: The core AI industry passed 1.2 trillion yuan in 2025.
+  - text: The core AI industry passed 1.2 trillion yuan in 2025 [@alpha/core-ai-industry-2025].
     sources: [alpha, beta]
 executive_summary: Two sources report the size of Examplestan's core AI industry.
 """
@@ -95,6 +103,7 @@ TWO_SOURCES = {
     "content/front-matter.yaml": FRONT_MATTER,
     "content/alpha.yaml": ALPHA_SOURCE,
     "content/beta.yaml": BETA_SOURCE,
+    "content/metrics.yaml": metrics_yaml("core-ai-industry-size", "ai-firm-count"),
     "seeds/alpha.txt": ALPHA_SEED,
     "seeds/beta.txt": BETA_SEED,
 }

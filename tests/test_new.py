@@ -42,7 +42,12 @@ def test_new_scaffolds_metadata_and_refuses_to_overwrite(project: Path) -> None:
     assert (
         "content/005-compute.yaml:5:3: warning: no key takeaway cites this source" in check.output
     )
-    assert check.exit_code == 0
+    # The scaffold's own text must be replaced before the source can ship.
+    assert (
+        'content/005-compute.yaml:17:3: summary: still holds the placeholder "Two to four '
+        "sentences in your own words\" from briefing new; write the source's own text"
+    ) in check.output
+    assert check.exit_code == 1
 
 
 def test_new_refuses_a_missing_seed(project: Path) -> None:
@@ -62,6 +67,9 @@ def test_new_source_end_to_end(project: Path) -> None:
     target = project / "content" / "005-compute.yaml"
     text = target.read_text(encoding="utf-8")
     text = text.replace(
+        "Two to four sentences in your own words: what the source says, and nothing else.",
+        "Provinces report twelve new computing clusters opened in 2025.",
+    ).replace(
         "figures: []",
         "figures:\n"
         "  - id: clusters-2025\n"
@@ -73,16 +81,28 @@ def test_new_source_end_to_end(project: Path) -> None:
         "    excerpt: Officials said 12 new clusters opened in 2025.",
     )
     target.write_text(text, encoding="utf-8")
+    metrics = project / "content" / "metrics.yaml"
+    metrics.write_text(
+        metrics.read_text(encoding="utf-8") + "  - key: new-computing-clusters\n"
+        "    label: New computing clusters opened\n"
+        "    definition: Computing clusters opened in the year, across provinces.\n"
+        "    basis: clusters opened\n"
+        "    unit: clusters\n",
+        encoding="utf-8",
+    )
     front = project / "content" / "front-matter.yaml"
     front.write_text(
         front.read_text(encoding="utf-8").replace(
-            "    sources:\n", "    sources:\n      - 005-compute\n", 1
+            "takeaways:\n",
+            "takeaways:\n"
+            "  - text: Provinces opened 12 new computing clusters in 2025 [@005-compute/clusters-2025].\n",
+            1,
         ),
         encoding="utf-8",
     )
     check = runner.invoke(app, ["check", "--strict", "--project", str(project)])
     assert check.exit_code == 0, check.output
-    assert "6 sources, 88 excerpts proven" in check.output
+    assert "6 sources, 90 excerpts proven" in check.output
     built = runner.invoke(app, ["build", "--format", "all", "--project", str(project)])
     assert built.exit_code == 0, built.output
     html = next((project / "build").glob("*.html")).read_text(encoding="utf-8")

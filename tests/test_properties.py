@@ -162,7 +162,24 @@ FRONT: dict[str, Any] = {
     ],
 }
 
-FILES: dict[str, dict[str, Any]] = {"alpha": ALPHA, "beta": BETA, "front-matter": FRONT}
+METRICS = {
+    "metrics": [
+        {
+            "key": "core-ai-size",
+            "label": "Core AI industry size",
+            "definition": "Annual scale of the core AI industry.",
+            "basis": "industry revenue",
+            "unit": "trillion yuan",
+        }
+    ]
+}
+
+FILES: dict[str, dict[str, Any]] = {
+    "alpha": ALPHA,
+    "beta": BETA,
+    "front-matter": FRONT,
+    "metrics": METRICS,
+}
 SEEDS = {"alpha": ("alpha.txt", ALPHA_SEED), "beta": ("beta.txt", BETA_SEED)}
 PLACEHOLDER = "PROPERTYPLACEHOLDER"
 
@@ -283,7 +300,7 @@ ANY_TEXT = st.one_of(
 )
 
 LOCATED = re.compile(
-    r"(?P<path>content/(?:alpha|beta|front-matter)\.yaml):(?P<line>[1-9][0-9]*)"
+    r"(?P<path>content/(?:alpha|beta|front-matter|metrics)\.yaml):(?P<line>[1-9][0-9]*)"
     r"(?::(?P<column>[1-9][0-9]*))?: "
 )
 UNUSED_SEED = re.compile(r"seeds/(?:alpha|beta)\.txt: warning: seed has no content file; ")
