@@ -261,4 +261,18 @@ def synthetic_project(target: Path, sources: int) -> Path:
         (target / "content" / f"{source_id(index)}.yaml").write_text(text, encoding="utf-8")
     front = yaml.safe_dump(front_matter(sources, english), **dump)
     (target / "content" / "front-matter.yaml").write_text(front, encoding="utf-8")
+    declared = {"metrics": [metric_declaration(m) for m in METRICS]}
+    text = yaml.safe_dump(declared, **dump)
+    (target / "content" / "metrics.yaml").write_text(text, encoding="utf-8")
     return target
+
+
+def metric_declaration(metric: tuple) -> dict:
+    key, subject, _, unit, _, _ = metric
+    return {
+        "key": key,
+        "label": subject[:1].upper() + subject[1:],
+        "definition": f"Synthetic values for {subject}.",
+        "basis": subject,
+        "unit": unit,
+    }
