@@ -147,7 +147,7 @@ def _refs(body: str, offset: int) -> Iterator[Cited]:
 
 def check_claims(content: Content, report: Report) -> list[Problem]:
     """Every problem in the briefing's own prose, its metrics and its leftover scaffold text."""
-    problems = check_metrics(content) + check_placeholders(content)
+    problems = check_metrics(content) + check_placeholders(content) + check_chart_periods(content)
     checker = _Checker(content, report)
     for prose in prose_fields(content):
         problems += checker.check(prose)
@@ -677,6 +677,28 @@ def _undeclared(loaded: Loaded, at: Path_, name: str, metrics: dict[str, Any]) -
         f"metric {name!r} is not declared in metrics.yaml{_did_you_mean(name, metrics)}",
         dotted(at),
     )
+
+
+def check_chart_periods(content: Content) -> list[Problem]:
+    """A charted figure's period must name a time (a year, quarter, month or range) to order by."""
+    from .periods import parse_period
+
+    charted = {c.metric: c.id for c in content.front.charts}
+    problems = []
+    for sid, summary in content.sources.items():
+        for i, figure in enumerate(summary.figures):
+            if figure.metric in charted and parse_period(figure.period) is None:
+                at = ("figures", i, "period")
+                problems.append(
+                    Problem(
+                        content.files[sid].locate(at),
+                        f"{figure.period!r} names no year, quarter or month, so chart "
+                        f"{charted[figure.metric]!r} cannot place it in time; add when "
+                        "(e.g. 'as of April 2026')",
+                        dotted(at),
+                    )
+                )
+    return problems
 
 
 def check_placeholders(content: Content) -> list[Problem]:

@@ -55,7 +55,7 @@ MUTATIONS = [
         "more than 6,200 as reported in April",
         "more than 6,500 as reported in April",
         [
-            "content/front-matter.yaml:207:74: warning: charts[1].caption: 6,500 is not a value "
+            "content/front-matter.yaml:205:74: warning: charts[1].caption: 6,500 is not a value "
             "of the cited figures, which hold 4,500 firms, 6,200 firms"
         ],
     ),
@@ -103,7 +103,7 @@ MUTATIONS = [
             "'china-ai-firms-count' is not declared in metrics.yaml; did you mean "
             "'china-ai-firm-count'?",
             # the figure dropped out of its metric, so the caption's number rests on nothing
-            "content/front-matter.yaml:207:74: warning: charts[1].caption: 6,200 is not a value "
+            "content/front-matter.yaml:205:74: warning: charts[1].caption: 6,200 is not a value "
             "of the cited figures, which hold 4,500 firms",
         ],
     ),
@@ -159,6 +159,17 @@ MUTATIONS = [
             "content/ccid-open-source-models.yaml:32:3: summary: still holds the placeholder "
             '"Two to four sentences in your own words" from briefing new; write the source\'s '
             "own text"
+        ],
+    ),
+    (
+        "charted figure whose period names no time",
+        "ccid-open-source-models.yaml",
+        "period: as of April 2026\n    status: actual\n    bound: more-than\n    excerpt: The country",
+        "period: latest\n    status: actual\n    bound: more-than\n    excerpt: The country",
+        [
+            "content/ccid-open-source-models.yaml:109:13: figures[5].period: 'latest' names no "
+            "year, quarter or month, so chart 'ai-firms' cannot place it in time; add when (e.g. "
+            "'as of April 2026')"
         ],
     ),
     (
