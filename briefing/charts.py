@@ -21,6 +21,29 @@ STATUS_COLOURS = {
 }
 
 
+# A bound is drawn as a bound: hatched, and marked on its value label ("> 1.2").
+BOUND_HATCHES = {
+    "exact": "",
+    "about": "",
+    "nearly": "\\\\\\",
+    "more-than": "///",
+    "less-than": "\\\\\\",
+}
+BOUND_MARKS = {
+    "exact": "",
+    "about": "about ",
+    "nearly": "nearly ",
+    "more-than": "> ",
+    "less-than": "< ",
+}
+BOUND_LEGEND = {
+    "about": ("", "about: an approximation"),
+    "nearly": ("\\\\\\", "upper bound (nearly, < less than)"),
+    "less-than": ("\\\\\\", "upper bound (nearly, < less than)"),
+    "more-than": ("///", "> lower bound (more than)"),
+}
+
+
 def chart_key(chart: ChartData, kind: str) -> str:
     # The drawing code is part of the key, so a change to it never serves a stale chart.
     drawing = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
@@ -83,21 +106,31 @@ def _draw(chart: ChartData, kind: str) -> bytes:
             "font.size": 9,
         }
     )
-    labels = [f"{_wrap(p.period)}\n{_wrap(p.source_id)}" for p in chart.points]
+    labels = [f"{_wrap(p.period)}\n{_wrap(p.label, width=16)}" for p in chart.points]
     values = [p.value for p in chart.points]
     colours = [STATUS_COLOURS[p.status] for p in chart.points]
-    fig, ax = plt.subplots(figsize=(6.4, 3.2))
-    bars = ax.bar(range(len(values)), values, color=colours)
-    ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=2, fontsize=8)
-    ax.set_xticks(range(len(values)), labels, fontsize=6.5)
+    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    width = 0.8 if len(values) > 3 else 0.5
+    bars = ax.bar(
+        range(len(values)), values, width, color=colours, edgecolor="white", linewidth=0.5
+    )
+    for bar, point in zip(bars, chart.points, strict=True):
+        bar.set_hatch(BOUND_HATCHES[point.bound])
+    texts = [f"{BOUND_MARKS[p.bound]}{p.value:,g}" for p in chart.points]
+    ax.bar_label(bars, labels=texts, padding=2, fontsize=8)
+    ax.set_xticks(range(len(values)), labels, fontsize=6)
     ax.set_ylabel(_wrap(chart.unit, width=40))
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch
 
     used = sorted({p.status for p in chart.points})
-    ax.legend(
-        handles=[Patch(color=STATUS_COLOURS[s], label=s) for s in used], frameon=False, fontsize=7
-    )
+    handles = [Patch(color=STATUS_COLOURS[s], label=s) for s in used]
+    bounds = dict.fromkeys(BOUND_LEGEND[p.bound] for p in chart.points if p.bound != "exact")
+    handles += [
+        Patch(facecolor="white", edgecolor="#555", hatch=hatch, label=label)
+        for hatch, label in bounds
+    ]
+    ax.legend(handles=handles, frameon=False, fontsize=7)
     fig.tight_layout()
     out = io.BytesIO()
     options: dict[str, Any] = {"format": kind, "metadata": {"Date": None} if kind == "svg" else {}}

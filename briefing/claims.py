@@ -680,7 +680,8 @@ def _undeclared(loaded: Loaded, at: Path_, name: str, metrics: dict[str, Any]) -
 
 
 def check_chart_periods(content: Content) -> list[Problem]:
-    """A charted figure's period must name a time (a year, quarter, month or range) to order by."""
+    """A charted figure's period should name a time (a year, quarter, month or range) to order
+    by; one that does not is drawn last, and warned about."""
     from .periods import parse_period
 
     charted = {c.metric: c.id for c in content.front.charts}
@@ -696,6 +697,7 @@ def check_chart_periods(content: Content) -> list[Problem]:
                         f"{charted[figure.metric]!r} cannot place it in time; add when "
                         "(e.g. 'as of April 2026')",
                         dotted(at),
+                        "warning",
                     )
                 )
     return problems

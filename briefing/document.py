@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from .claims import segments
 from .content import Content
 from .models import ChartRequest, Figure, FrontMatter, Point, Quote, SourceInfo
+from .periods import Period, parse_period
 from .provenance import Discrepancy, Report
 
 Item = TypeVar("Item", Quote, Point)
@@ -23,6 +26,27 @@ class Link:
 
     anchor: str
     label: str
+
+
+@dataclass(frozen=True)
+class Cite:
+    """A numbered citation in the briefing's own prose: the cited source's number, linked to the
+    first item it cites there; `label` names every item cited (a tooltip, the appendix)."""
+
+    number: int
+    anchor: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Run:
+    """A stretch of prose as a reader sees it, and the citations printed after it."""
+
+    text: str
+    cites: tuple[Cite, ...] = ()
+
+
+Prose = list[Run]  # one paragraph
 
 
 @dataclass(frozen=True)
@@ -58,7 +82,7 @@ class Section:
     source_id: str
     anchor: str
     info: SourceInfo
-    summary: list[str]
+    summary: list[Prose]
     figures: list[FigureEntry]
     quotes: list[Anchored[Quote]]
     challenges: list[Anchored[Point]]
@@ -68,8 +92,7 @@ class Section:
 
 @dataclass(frozen=True)
 class KeyTakeaway:
-    text: str
-    cites: list[Link]
+    text: Prose
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,9 @@ class AppendixEntry:
     cited_by: list[Link]
 
 
+VERDICTS = {"value": "Values differ", "unit": "Units or wording differ", "status": "Status differs"}
+
+
 @dataclass(frozen=True)
 class ComparisonRow:
     metric: str
@@ -87,23 +113,47 @@ class ComparisonRow:
     period: str
     cells: dict[str, Figure]  # by source id
     disagreements: list[Discrepancy]
+    anchor: str = ""
+
+    @property
+    def conflict(self) -> bool:
+        """The sources' values cannot all be true: not a difference of status or wording."""
+        return any(d.kind == "value" for d in self.disagreements)
+
+    @property
+    def verdict(self) -> str:
+        """What differs, as the row's flag says it: "Status differs", "Values differ" …"""
+        kinds = dict.fromkeys(d.kind for d in self.disagreements)
+        return "; ".join(VERDICTS[k] for k in kinds)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
+class Explanation:
+    """A reconciliation as printed: the figure the briefing relies on, then why."""
+
+    uses: Prose
+    text: Prose
+
+
+@dataclass(frozen=True)
 class ChartPoint:
-    """One bar; points sort by period, then value, source id and status."""
+    """One bar: a figure, or one figure that translations of one original report alike."""
 
-    period: str
+    period: str  # as the editor wrote it
     value: float  # in the chart's unit
     source_id: str
     status: str
+    bound: str  # exact, about, nearly, more-than, less-than
+    label: str  # the source as the bar names it: "[4] Sinocism, 2026"
+    when: Period | None
+    also: tuple[str, ...] = ()  # other translations of the same original, reporting the same
 
 
 @dataclass(frozen=True)
 class ChartData:
     id: str
     title: str
-    caption: str
+    caption: Prose
     unit: str
     points: list[ChartPoint]
     source_line: str
@@ -113,11 +163,11 @@ class ChartData:
 @dataclass
 class Document:
     front: FrontMatter
-    executive_summary: list[str]
+    executive_summary: list[Prose]
     takeaways: list[KeyTakeaway]
     sections: list[Section]
     comparison: list[ComparisonRow]
-    explanations: dict[str, str]
+    explanations: dict[str, Explanation]
     charts: list[ChartData]
     appendix: list[AppendixEntry]
     short_labels: dict[str, str] = field(default_factory=dict)
@@ -148,13 +198,40 @@ def build_document(content: Content, report: Report) -> Document:
     sections = [_section(n, sid, content, report) for n, sid in enumerate(ids, start=1)]
     by_id = {s.source_id: s for s in sections}
     sections = [_with_relations(s, by_id) for s in sections]
-    citations: dict[str, list[Link]] = defaultdict(list)
+    citer = _Citer(sections)
+    front = content.front
     takeaways = []
-    for i, takeaway in enumerate(content.front.takeaways, start=1):
-        links = [Link(appendix_anchor(s), labels[s]) for s in takeaway.sources]
-        takeaways.append(KeyTakeaway(takeaway.text, links))
-        for sid in takeaway.sources:
-            citations[sid].append(Link(f"takeaway-{i}", f"Key takeaway {i}"))
+    for i, takeaway in enumerate(front.takeaways, start=1):
+        place = Link(f"takeaway-{i}", f"Key takeaway {i}")
+        whole = "".join(f" [@{sid}]" for sid in takeaway.sources)
+        takeaways.append(KeyTakeaway(citer.prose(" ".join(takeaway.text.split()) + whole, place)))
+    executive_summary = [
+        citer.prose(text, Link(f"executive-summary-{n}", f"Executive summary, paragraph {n}"))
+        for n, text in enumerate(paragraphs(front.executive_summary), start=1)
+    ]
+    sections = [
+        replace(
+            s,
+            summary=[
+                citer.prose(text, Link(s.anchor, f"Summary of section {s.number}"), s.source_id)
+                for text in paragraphs(content.sources[s.source_id].summary)
+            ],
+        )
+        for s in sections
+    ]
+    numbers = {s.source_id: s.number for s in sections}
+    charts = [
+        _chart(request, content, numbers, labels, citer, Link(f"chart-{request.id}", f"Figure {k}"))
+        for k, request in enumerate(front.charts, start=1)
+    ]
+    comparison = _comparison(content, report)
+    explanations: dict[str, Explanation] = {}
+    for entry in front.reconciliations:
+        row = next((r for r in comparison if r.metric == entry.metric), None)
+        at = Link(row.anchor, f"Across the sources: {row.label}") if row else None
+        uses = citer.uses(entry.uses, at)
+        explanations[entry.metric] = Explanation(uses, citer.prose(entry.explanation, at))
+    citations = citer.cited_by
     for section in sections:  # in the order the section shows them
         cited = citations[section.source_id]
         cited += [Link(e.anchor, f"Figure: {e.figure.label}") for e in section.figures]
@@ -164,17 +241,101 @@ def build_document(content: Content, report: Report) -> Document:
             Link(e.anchor, f"Recommendation: {e.item.title}") for e in section.recommendations
         ]
     return Document(
-        front=content.front,
-        executive_summary=paragraphs(content.front.executive_summary),
+        front=front,
+        executive_summary=executive_summary,
         takeaways=takeaways,
         sections=sections,
-        comparison=_comparison(content, report),
-        explanations={r.metric: r.explanation for r in content.front.reconciliations},
-        charts=[_chart(request, content, labels) for request in content.front.charts],
+        comparison=comparison,
+        explanations=explanations,
+        charts=charts,
         appendix=[AppendixEntry(s, citations[s.source_id]) for s in sections],
         short_labels=labels,
-        numbers={s.source_id: s.number for s in sections},
+        numbers=numbers,
     )
+
+
+class _Citer:
+    """Turns prose with [@source/item] marks into runs with numbered citations, and records
+    every place that cites a source, for the appendix's "cited by" list."""
+
+    def __init__(self, sections: list[Section]) -> None:
+        self.numbers = {s.source_id: s.number for s in sections}
+        self.items: dict[tuple[str, str], Link] = {}
+        self.figures: dict[tuple[str, str], Figure] = {}
+        for s in sections:
+            for f in s.figures:
+                self.items[(s.source_id, f.figure.id)] = Link(f.anchor, f"Figure: {f.figure.label}")
+                self.figures[(s.source_id, f.figure.id)] = f.figure
+            for q in s.quotes:
+                self.items[(s.source_id, q.item.id)] = Link(q.anchor, f"Quote: {q.item.speaker}")
+            for kind, entries in (
+                ("Challenge", s.challenges),
+                ("Recommendation", s.recommendations),
+            ):
+                for e in entries:
+                    self.items[(s.source_id, e.item.id)] = Link(e.anchor, f"{kind}: {e.item.title}")
+        self.cited_by: dict[str, list[Link]] = defaultdict(list)
+
+    def prose(self, text: str, place: Link | None, own: str | None = None) -> Prose:
+        runs: Prose = []
+        for segment in segments(text):
+            if not segment.cites:
+                runs.append(Run(segment.text))
+                continue
+            by_source: dict[str, list[str | None]] = {}
+            for cited in segment.cites:
+                if cited.source in self.numbers:
+                    by_source.setdefault(cited.source, []).append(cited.item)
+            cites = tuple(
+                sorted(
+                    (self._cite(sid, items, place, own) for sid, items in by_source.items()),
+                    key=lambda cite: cite.number,
+                )
+            )
+            last = runs.pop() if runs and not runs[-1].cites else Run("")
+            runs.append(Run(last.text, last.cites + cites))
+        return runs
+
+    def uses(self, cited: str | None, place: Link | None) -> Prose:
+        """ "Briefing uses: more than 1.2 trillion yuan (actual)", citing the figure."""
+        if cited is None:
+            return []
+        sid, _, item = cited.lstrip("@").partition("/")
+        figure = self.figures.get((sid, item))
+        if figure is None:
+            return []
+        value = _value_words(figure)
+        cite = self._cite(sid, [item], place, None)
+        return [Run(f"Briefing uses: {value} {figure.unit} ({figure.status})", (cite,))]
+
+    def mention(self, sid: str, place: Link) -> None:
+        """Record that `place` rests on the source, for its appendix entry."""
+        if place not in self.cited_by[sid]:
+            self.cited_by[sid].append(place)
+
+    def _cite(self, sid: str, items: list[str | None], place: Link | None, own: str | None) -> Cite:
+        links = [self.items[(sid, i)] for i in items if i is not None and (sid, i) in self.items]
+        if place is not None and sid != own:
+            self.mention(sid, place)
+        anchor = links[0].anchor if links else appendix_anchor(sid)
+        label = "; ".join(dict.fromkeys(link.label for link in links)) or "the source as a whole"
+        return Cite(self.numbers[sid], anchor, label)
+
+
+BOUND_WORDS = {
+    "exact": "",
+    "about": "about ",
+    "nearly": "nearly ",
+    "more-than": "more than ",
+    "less-than": "less than ",
+}
+
+
+def _value_words(figure: Figure) -> str:
+    value = f"{figure.value:f}"
+    if figure.value_high is not None:
+        value += f"–{figure.value_high:f}"
+    return BOUND_WORDS[figure.bound] + value
 
 
 def _section(number: int, source_id: str, content: Content, report: Report) -> Section:
@@ -188,7 +349,7 @@ def _section(number: int, source_id: str, content: Content, report: Report) -> S
         source_id=source_id,
         anchor=source_anchor(source_id),
         info=summary.source,
-        summary=paragraphs(summary.summary),
+        summary=[],  # with its citations, once every section's items are known
         figures=[
             FigureEntry(f"fig-{source_id}-{f.id}", f, _line(report, source_id, f.id))
             for f in summary.figures
@@ -220,17 +381,25 @@ def _comparison(content: Content, report: Report) -> list[ComparisonRow]:
     for sid, summary in content.sources.items():
         for figure in summary.figures:
             groups[(figure.metric, figure.period)].setdefault(sid, figure)
-    rows = []
+    rows: list[ComparisonRow] = []
     for (metric, period), cells in sorted(groups.items()):
         if len(cells) < 2:
             continue
         found = [d for d in report.discrepancies if d.metric == metric and d.period == period]
         label = next(iter(cells.values())).label
-        rows.append(ComparisonRow(metric, label, period, cells, found))
+        anchor = f"across-{metric}-{len(rows) + 1}"
+        rows.append(ComparisonRow(metric, label, period, cells, found, anchor))
     return rows
 
 
-def _chart(request: ChartRequest, content: Content, labels: dict[str, str]) -> ChartData:
+def _chart(
+    request: ChartRequest,
+    content: Content,
+    numbers: dict[str, int],
+    labels: dict[str, str],
+    citer: _Citer,
+    place: Link,
+) -> ChartData:
     from .provenance import split_unit
 
     metric = request.metric
@@ -242,23 +411,90 @@ def _chart(request: ChartRequest, content: Content, labels: dict[str, str]) -> C
     units = [f.unit for _, f in figures]
     unit = max(units, key=units.count)
     scale, _ = split_unit(unit)
-    points = sorted(
-        ChartPoint(f.period, float(f.value * split_unit(f.unit)[0] / scale), sid, str(f.status))
-        for sid, f in figures
-    )
-    used = sorted({labels[p.source_id] for p in points})
+    points = []
+    for sid, f, also in _once_per_original(figures, content):
+        label = f"[{numbers[sid]}] {labels[sid]}"
+        if also:
+            label += " (also " + ", ".join(f"[{numbers[a]}]" for a in also) + ")"
+        value = float(f.value * split_unit(f.unit)[0] / scale)
+        when = parse_period(f.period)
+        points.append(
+            ChartPoint(f.period, value, sid, str(f.status), f.bound, label, when, tuple(also))
+        )
+    points.sort(key=_in_time)
+    for sid in sorted(
+        {sid for p in points for sid in (p.source_id, *p.also)}, key=numbers.__getitem__
+    ):
+        citer.mention(sid, place)  # the chart draws this source's figures
+    used = sorted({numbers[sid] for p in points for sid in (p.source_id, *p.also)})
+    by_number = {n: sid for sid, n in numbers.items()}
     alt = f"{request.title}. " + "; ".join(
-        f"{p.period}: {p.value:g} {unit} ({labels[p.source_id]}, {p.status})" for p in points
+        f"{p.period}: {BOUND_WORDS[p.bound]}{p.value:g} {unit} ({p.label}, {p.status})"
+        for p in points
     )
     return ChartData(
         id=request.id,
         title=request.title,
-        caption=request.caption,
+        caption=citer.prose(request.caption, place),
         unit=unit,
         points=points,
-        source_line=sentence("Sources: " + "; ".join(used)),
+        source_line=sentence(
+            "Sources: " + "; ".join(f"[{n}] {labels[by_number[n]]}" for n in used)
+        ),
         alt=alt,
     )
+
+
+def _in_time(point: ChartPoint) -> tuple[Any, ...]:
+    """Bars in time order (a period that names no date last), then by value and source."""
+    if point.when is None:
+        return (1, dt.date.max, dt.date.max, point.value, point.label)
+    return (0, point.when.end, point.when.start, point.value, point.label)
+
+
+def _once_per_original(
+    figures: list[tuple[str, Figure]], content: Content
+) -> list[tuple[str, Figure, list[str]]]:
+    """Figures, with those that two translations of one original report alike counted once.
+
+    The figure kept is the one whose source carries the original's words, so its status is
+    the original's; the other sources are listed beside it.
+    """
+    related = {
+        frozenset((sid, r.source))
+        for sid, s in content.sources.items()
+        for r in s.source.relations
+        if r.kind in ("same-original", "translation-of")
+    }
+
+    def same(a: Figure, b: Figure) -> bool:
+        return (a.period.strip().lower(), a.value, a.value_high, a.unit, a.bound) == (
+            b.period.strip().lower(),
+            b.value,
+            b.value_high,
+            b.unit,
+            b.bound,
+        )
+
+    kept: list[tuple[str, Figure, list[str]]] = []
+    for sid, figure in figures:
+        twin = next(
+            (
+                i
+                for i, (other, f, _) in enumerate(kept)
+                if frozenset((sid, other)) in related and same(f, figure)
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append((sid, figure, []))
+            continue
+        other, f, also = kept[twin]
+        if figure.original_excerpt and not f.original_excerpt:
+            kept[twin] = (sid, figure, [*also, other])
+        else:
+            kept[twin] = (other, f, [*also, sid])
+    return kept
 
 
 def sentence(text: str) -> str:

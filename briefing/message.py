@@ -19,6 +19,7 @@ from email.utils import format_datetime, localtime, make_msgid
 from pathlib import Path
 
 from .addresses import check_header, parse_address
+from .claims import plain_text
 from .errors import SendError
 from .models import FrontMatter
 
@@ -199,7 +200,7 @@ def render_bodies(
         "date": reader_date(front.date),
         "version": front.version,
         "language": front.language,
-        "takeaways": [" ".join(t.text.split()) for t in front.takeaways],
+        "takeaways": [" ".join(plain_text(t.text).split()) for t in front.takeaways],
         "attachments": list(attachments),
         "signature": (wording.signature or "").strip().splitlines(),
     }

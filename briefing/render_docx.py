@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .assets import Assets, Rendered
-from .document import Anchored, ChartData, ComparisonRow, Document, Section
+from .document import Anchored, ChartData, Cite, ComparisonRow, Document, Prose, Section
 from .errors import RenderError
 from .models import Figure, FrontMatter, Point, SourceInfo
 from .ooxml import (
@@ -121,8 +121,10 @@ class _Layout:
         page_furniture(self.w, doc.front.marking)
         self.cover(doc)
         self.heading(1, "Executive summary", "executive-summary")
-        for text in doc.executive_summary:
-            self.w.para("Normal", text)
+        for n, text in enumerate(doc.executive_summary, start=1):
+            p = self.w.para("Normal")
+            prose(self.w, p, text)
+            self.w.bookmark(p, f"executive-summary-{n}")
         self.contents(doc)
         for section in doc.sections:
             self.source(section)
@@ -163,12 +165,8 @@ class _Layout:
             w.run(p, value)
         self.heading(1, "Key takeaways", "takeaways")
         for i, takeaway in enumerate(doc.takeaways, start=1):
-            p = w.para("List Number", takeaway.text + " [")
-            for j, link in enumerate(takeaway.cites):
-                if j:
-                    w.run(p, "; ")
-                w.link(p, link.label, link.anchor)
-            w.run(p, "]")
+            p = w.para("List Number")
+            prose(w, p, takeaway.text)
             w.bookmark(p, f"takeaway-{i}")
 
     def contents(self, doc: Document) -> None:
@@ -203,7 +201,7 @@ class _Layout:
             w.run(p, ".")
         self.heading(2, "Summary")
         for text in s.summary:
-            w.para("Normal", text)
+            prose(w, w.para("Normal"), text)
         self.figures(s)
         self.quotes(s)
         self.points(s, "Challenges", s.challenges)
@@ -263,7 +261,8 @@ class _Layout:
         self.w.para(
             "Normal",
             "Figures that two or more sources give for the same metric and period, side by "
-            "side. Where they disagree, the row is marked and the note beneath it explains why.",
+            "side. Where they differ, the row says whether in value, status or wording, and the "
+            "note beneath it says which figure the briefing uses and why.",
         )
         if doc.comparison:
             t = self.table(["Metric and period", "Source", "Reported", "Status"], [30, 36, 21, 13])
@@ -312,7 +311,7 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
         metric, source, reported, status = t.add_row()
         if i == 0:
             if row.disagreements:
-                w.run(metric, "Disagreement: ", "Intense Emphasis")
+                w.run(metric, f"{row.verdict}: ", "Intense Emphasis")
             w.run(metric, row.label, "Strong")
             w.line_break(metric)
             w.run(metric, row.period)
@@ -323,8 +322,17 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
     t.merge_down(first_row)
     if row.disagreements:
         [merged] = t.add_row(span=True)
-        w.run(merged, "Why they differ: ", "Strong")
-        w.run(merged, doc.explanations.get(row.metric, "Not yet explained by the editors."))
+        explanation = doc.explanations.get(row.metric)
+        if explanation is None:
+            w.run(merged, "Why they differ: ", "Strong")
+            w.run(merged, "Not yet explained by the editors.")
+        else:
+            for part in explanation.uses:
+                w.run(merged, part.text, "Strong")
+                cites(w, merged, part.cites)
+                w.run(merged, ". ", "Strong")
+            prose(w, merged, explanation.text)
+        w.bookmark(merged, row.anchor)
 
 
 def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: bytes) -> None:
@@ -338,8 +346,28 @@ def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: byt
     w.run(caption, "Figure ", "Strong")
     caption.parts.append(field("SEQ Figure \\* ARABIC", str(figure_number)))
     w.run(caption, f". {chart.title}.", "Strong")
-    w.run(caption, f" {chart.caption}")
+    w.run(caption, " ")
+    prose(w, caption, chart.caption)
     w.para("Caption", chart.source_line)
+
+
+def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
+    """The briefing's own prose, with its numbered citations linked to the items cited."""
+    for part in runs:
+        if part.text:
+            w.run(p, part.text)
+        cites(w, p, part.cites)
+
+
+def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...]) -> None:
+    if not found:
+        return
+    w.run(p, " [")
+    for j, cite in enumerate(found):
+        if j:
+            w.run(p, ", ")
+        w.link(p, str(cite.number), cite.anchor)
+    w.run(p, "]")
 
 
 def citation_text(info: SourceInfo) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .assets import Assets, Rendered
-from .document import ChartData, Document
+from .document import ChartData, Document, Prose
 from .models import Figure
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -30,7 +30,7 @@ def packaged_templates() -> Path:
 class RenderedChart:
     id: str
     title: str
-    caption: str
+    caption: Prose
     source_line: str
     alt: str
     svg: Markup

@@ -167,7 +167,8 @@ MUTATIONS = [
         "period: as of April 2026\n    status: actual\n    bound: more-than\n    excerpt: The country",
         "period: latest\n    status: actual\n    bound: more-than\n    excerpt: The country",
         [
-            "content/ccid-open-source-models.yaml:109:13: figures[5].period: 'latest' names no "
+            "content/ccid-open-source-models.yaml:109:13: warning: figures[5].period: 'latest' "
+            "names no "
             "year, quarter or month, so chart 'ai-firms' cannot place it in time; add when (e.g. "
             "'as of April 2026')"
         ],

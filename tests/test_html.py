@@ -11,6 +11,7 @@ import pytest
 from briefing.build import build
 from briefing.charts import render_chart
 from briefing.document import ChartData, ChartPoint
+from briefing.periods import parse_period
 
 
 def test_html_is_self_contained_and_escapes_content(project: Path) -> None:
@@ -41,11 +42,19 @@ def test_every_id_in_the_page_is_unique(project: Path) -> None:
 
 def test_charts_draw_with_the_shipped_fonts(caplog: pytest.LogCaptureFixture) -> None:
     """On a machine with no Noto installed, matplotlib must still find the template fonts."""
-    point = ChartPoint(period="2025", value=1.2, source_id="a-source", status="actual")
+    point = ChartPoint(
+        period="2025",
+        value=1.2,
+        source_id="a-source",
+        status="actual",
+        bound="exact",
+        label="[1] A source, 2025",
+        when=parse_period("2025"),
+    )
     chart = ChartData(
         id="size",
         title="Size",
-        caption="",
+        caption=[],
         unit="trillion yuan",
         points=[point],
         source_line="",

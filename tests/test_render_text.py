@@ -47,8 +47,10 @@ def test_the_hostile_project_builds_cleanly(built: Built) -> None:
     ]
     assert out[3].startswith("built 3 files in ")
     # The payloads' numbers ({{ 7*7 }}, {0:>999999999}) are stated by no item: only that is said.
+    # A period payload names no time, so the chart draws its bar last and says so.
     unproven = re.compile(
-        r"content/\S+: warning: \S+: \S+ (rests on no cited figure|is not a value)"
+        r"content/\S+: warning: \S+: (\S+ (rests on no cited figure|is not a value)|.* cannot "
+        r"place it in time)"
     )
     assert all(unproven.match(line) for line in built.result.stderr.splitlines())
 
@@ -96,7 +98,9 @@ def test_attributes_hold_the_whole_text(built: Built) -> None:
     assert html.attribute("h1", "data-short") == [RUNNING_HEADER]
     [alt] = html.attribute("div", "aria-label", role="img")
     assert alt is not None
-    assert alt.startswith(f"{built.payload('chart-title')}. {built.payload('period')}: 1.2 ")
+    assert alt.startswith(
+        f"{built.payload('chart-title')}. {built.payload('period')}: more than 1.2 "
+    )
     assert html.text.count(title(built.origin)) == 1  # the cover's <h1>
     # <title>: at most 70 characters, as html-validate wants; the short title, or the title cut.
     assert html.text.count("W" * 69 + "…") == 1
@@ -312,6 +316,7 @@ def test_closed_isolates_marks_and_zero_width_characters_pass_in_prose(base: Pat
 ARABIC = "الذكاء الاصطناعي"
 HEBREW = "בינה מלאכותית"
 EMOJI = "growth 📈, developers 👩\u200d💻, flag 🇨🇳"
+CITED = "[@alpha/core-ai-industry-2025]"
 SCRIPT_EDITS = [
     (
         ALPHA,
@@ -323,7 +328,7 @@ SCRIPT_EDITS = [
     (
         FRONT,
         "  - text: The core AI industry passed 1.2 trillion yuan in 2025 [@alpha/core-ai-industry-2025].\n",
-        f"  - text: The core AI industry passed 1.2 trillion yuan in 2025 📈 {HEBREW} [@alpha/core-ai-industry-2025].\n",
+        f"  - text: The core AI industry passed 1.2 trillion yuan in 2025 📈 {HEBREW} {CITED}.\n",
     ),
 ]
 
@@ -368,7 +373,8 @@ def test_emoji_and_rtl_scripts_read_back_exactly(scripts: tuple[Path, Result], f
     out = root / "build" / f"{STEM}.{fmt}"
     texts = [read_html(out).text] if fmt == "html" else read_docx(out).body
     for name, _, new in SCRIPT_EDITS:
-        text = new.split(": ", 1)[1].rstrip("\n")
+        # the citation mark as a reader sees it: the source's number
+        text = new.split(": ", 1)[1].rstrip("\n").replace(f" {CITED}", " [1]")
         assert any(text in t for t in texts), (name, text)
 
 

@@ -1,0 +1,213 @@
+"""The briefing's own prose as a reader gets it: numbered citations linked to the items cited,
+the appendix's back-references, charts that say what their numbers are, and a comparison that
+tells a conflict of values from a difference of status or wording."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from briefing.build import build
+from briefing.charts import render_chart
+from briefing.config import find_project
+from briefing.content import load_content
+from briefing.document import Document, build_document
+from briefing.ooxml import bookmark_name
+from briefing.provenance import check_provenance
+
+from .conftest import copy_project
+
+BILINGUAL_2025 = "fig-qiushi-ai-industry-bilingual-core-ai-industry-2025"
+CCID_2025 = "fig-ccid-open-source-models-core-ai-industry-2025"
+
+
+@dataclass(frozen=True)
+class Built:
+    doc: Document
+    pdf: Path
+    html: str
+    docx: Path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    root = copy_project(tmp_path_factory.mktemp("synthesis") / "project")
+    paths = {b.format: b.path for b in build(root, ["pdf", "html", "docx"])}
+    project = find_project(root)
+    content = load_content(project)
+    doc = build_document(content, check_provenance(project, content))
+    return Built(doc, paths["pdf"], paths["html"].read_text(encoding="utf-8"), paths["docx"])
+
+
+class _Links(HTMLParser):
+    """Each element with an id: the text inside it and the links (href, text) it holds."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str | None]] = []
+        self.text: dict[str, str] = {}
+        self.links: dict[str, list[tuple[str, str]]] = {}
+        self.href: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        ident = found.get("id")
+        self.open.append((tag, ident))
+        if ident:
+            self.text[ident], self.links[ident] = "", []
+        if tag == "a":
+            self.href = found.get("href")
+            for _, owner in self.open:
+                if owner:
+                    self.links[owner].append((self.href or "", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open:
+            if self.open.pop()[0] == tag:
+                break
+        if tag == "a":
+            self.href = None
+
+    def handle_data(self, data: str) -> None:
+        for _, owner in self.open:
+            if owner:
+                self.text[owner] += data
+                if self.href is not None:
+                    href, text = self.links[owner][-1]
+                    self.links[owner][-1] = (href, text + data)
+
+
+def page(html: str) -> _Links:
+    parser = _Links()
+    parser.feed(html)
+    return parser
+
+
+def test_no_citation_or_derivation_mark_reaches_a_reader(built: Built) -> None:
+    text = " ".join(page(built.html).text.values())
+    assert "[@" not in text and "[=" not in text
+    pdf = " ".join(p.extract_text() or "" for p in PdfReader(built.pdf).pages)
+    assert "[@" not in pdf and "[=" not in pdf
+    words = " ".join(p.text for p in docx.Document(str(built.docx)).paragraphs)
+    assert "[@" not in words and "[=" not in words
+
+
+def test_a_takeaway_cites_by_number_linked_to_the_items(built: Built) -> None:
+    found = page(built.html)
+    links = found.links["takeaway-1"]
+    numbers = {s.source_id: s.number for s in built.doc.sections}
+    assert (f"#{BILINGUAL_2025}", str(numbers["qiushi-ai-industry-bilingual"])) in links
+    assert (f"#{CCID_2025}", str(numbers["ccid-open-source-models"])) in links
+    assert found.text["takeaway-1"].startswith(
+        "China's core AI industry exceeded 1.2 trillion yuan in 2025 by the Qiushi study's "
+        f"Chinese original and the April 2026 CCID-based report [{numbers['ccid-open-source-models']}, "
+        f"{numbers['qiushi-ai-industry-bilingual']}]; in December 2025"
+    )
+    assert all(href[1:] in found.text for href, _ in links)  # every link leads to an element
+
+
+def test_the_appendix_lists_every_place_that_cites_a_source(built: Built) -> None:
+    found = page(built.html)
+    cited_by = {text for _, text in found.links["ref-qiushi-ai-industry-bilingual"]}
+    assert {
+        "Key takeaway 1",
+        "Executive summary, paragraph 2",
+        "Figure 1",
+        "Across the sources: China's core AI industry size",
+        "Figure: China's core AI industry size",
+    } <= cited_by
+    for href, _ in found.links["ref-qiushi-ai-industry-bilingual"]:
+        assert not href.startswith("#") or href[1:] in found.text, href
+
+
+def test_pdf_citations_are_links_to_the_items(built: Built) -> None:
+    reader = PdfReader(built.pdf)
+    named = reader.named_destinations
+    first_page = reader.pages[0]
+    targets = set()
+    for annot in first_page.get("/Annots") or []:
+        obj = annot.get_object()
+        if obj.get("/Subtype") == "/Link" and "/Dest" in obj:
+            targets.add(str(obj["/Dest"]))
+    assert {BILINGUAL_2025, CCID_2025} <= targets
+    assert {BILINGUAL_2025, CCID_2025} <= set(named)
+
+
+def test_docx_citations_are_links_to_the_items(built: Built) -> None:
+    body = docx.Document(str(built.docx)).element.body
+    first = next(
+        p for p in body.iter(qn("w:p")) if "exceeded 1.2 trillion" in "".join(p.itertext())
+    )
+    anchors = [h.get(qn("w:anchor")) for h in first.iter(qn("w:hyperlink"))]
+    assert [bookmark_name(CCID_2025), bookmark_name(BILINGUAL_2025)] == anchors[:2]
+    bookmarks = {b.get(qn("w:name")) for b in body.iter(qn("w:bookmarkStart"))}
+    assert set(anchors) <= bookmarks
+    assert bookmark_name("executive-summary-2") in bookmarks
+
+
+def test_the_chart_orders_periods_in_time_and_names_sources_by_number(built: Built) -> None:
+    chart = next(c for c in built.doc.charts if c.id == "core-ai-industry")
+    assert [p.period for p in chart.points] == [
+        "September 2024",
+        "2024",
+        "2025",
+        "2025",
+        "2025",
+        "2025",
+        "2035",
+    ]
+    ids = set(built.doc.numbers)
+    for point in chart.points:
+        assert re.match(r"\[\d\] ", point.label), point.label
+        assert not any(sid in point.label for sid in ids), point.label
+
+
+def test_two_translations_of_one_original_count_once(built: Built) -> None:
+    chart = next(c for c in built.doc.charts if c.id == "core-ai-industry")
+    qiushi = [p for p in chart.points if "qiushi" in p.source_id]
+    assert [(p.source_id, p.status, p.also) for p in qiushi] == [
+        ("qiushi-ai-industry-bilingual", "actual", ("qiushi-ai-industry-en",))
+    ]
+    number = built.doc.numbers["qiushi-ai-industry-en"]
+    assert qiushi[0].label.endswith(f"(also [{number}])")
+
+
+def test_bounds_are_drawn_as_bounds(built: Built, tmp_path: Path) -> None:
+    chart = next(c for c in built.doc.charts if c.id == "core-ai-industry")
+    svg = render_chart(chart, "svg", None).decode("utf-8")
+    assert "&gt; 1.2" in svg and "nearly 0.6" in svg and "&gt; lower bound (more than)" in svg
+    assert svg.count("<pattern") >= 2  # hatched: a lower bound and an upper bound
+    assert not any(sid in svg for sid in built.doc.numbers)
+
+
+def test_status_and_wording_differences_are_not_conflicts(built: Built) -> None:
+    rows = {(r.metric, r.period): r for r in built.doc.comparison}
+    beijing = rows[("beijing-core-ai-industry-size", "2025")]
+    assert (beijing.conflict, beijing.verdict) == (False, "Status differs")
+    clusters = rows[("computing-clusters", "undated (reported April 2026)")]
+    assert (clusters.conflict, clusters.verdict) == (False, "Units or wording differ")
+    assert not any(r.conflict for r in built.doc.comparison)
+    row = page(built.html)
+    assert 'class="marked"' in built.html and 'class="flagged"' not in built.html
+    shown = " ".join(row.text[beijing.anchor].split())
+    assert shown.startswith("Status differs: Beijing's core AI industry size")
+
+
+def test_each_explained_row_opens_with_the_figure_the_briefing_uses(built: Built) -> None:
+    found = page(built.html)
+    for row in built.doc.comparison:
+        if row.disagreements:
+            text = " ".join(found.text[row.anchor].split())
+            assert "Briefing uses: " in text, row.metric
+    core = next(r for r in built.doc.comparison if r.metric == "china-core-ai-industry-size")
+    assert (
+        "Briefing uses: more than 1.2 trillion yuan (actual) "
+        f"[{built.doc.numbers['qiushi-ai-industry-bilingual']}]."
+    ) in " ".join(found.text[core.anchor].split())
