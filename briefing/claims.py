@@ -148,6 +148,7 @@ def _refs(body: str, offset: int) -> Iterator[Cited]:
 def check_claims(content: Content, report: Report) -> list[Problem]:
     """Every problem in the briefing's own prose, its metrics and its leftover scaffold text."""
     problems = check_metrics(content) + check_placeholders(content) + check_chart_periods(content)
+    problems += check_attributions(content)
     checker = _Checker(content, report)
     for prose in prose_fields(content):
         problems += checker.check(prose)
@@ -677,6 +678,31 @@ def _undeclared(loaded: Loaded, at: Path_, name: str, metrics: dict[str, Any]) -
         f"metric {name!r} is not declared in metrics.yaml{_did_you_mean(name, metrics)}",
         dotted(at),
     )
+
+
+def check_attributions(content: Content) -> list[Problem]:
+    """A quote is attributed as "speaker, role, organisation": no part may repeat another."""
+    problems = []
+    for sid, summary in content.sources.items():
+        for i, quote in enumerate(summary.quotes):
+            parts = [("speaker", quote.speaker), ("role", quote.role)]
+            if quote.organisation:
+                parts.append(("organisation", quote.organisation))
+            for j, (name, text) in enumerate(parts):
+                for other, earlier in parts[:j]:
+                    if text.lower() in earlier.lower() or earlier.lower() in text.lower():
+                        at = ("quotes", i, name)
+                        shown = ", ".join(t for _, t in parts)
+                        problems.append(
+                            Problem(
+                                content.files[sid].locate(at),
+                                f"repeats the {other}: the attribution would read {shown!r}",
+                                dotted(at),
+                                "warning",
+                            )
+                        )
+                        break
+    return problems
 
 
 def check_chart_periods(content: Content) -> list[Problem]:

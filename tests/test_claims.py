@@ -174,6 +174,17 @@ MUTATIONS = [
         ],
     ),
     (
+        "attribution that repeats the role",
+        "qiushi-ai-industry-en.yaml",
+        "    speaker: An industrial AI founder\n    role: unnamed in the text",
+        "    speaker: An industrial AI founder\n    role: industrial AI founder",
+        [
+            "content/qiushi-ai-industry-en.yaml:288:11: warning: quotes[2].role: repeats the "
+            "speaker: the attribution would read 'An industrial AI founder, industrial AI "
+            "founder'"
+        ],
+    ),
+    (
         "reconciliation relying on a figure of another metric",
         FRONT,
         "uses: qiushi-ai-industry-bilingual/core-ai-industry-2025",
