@@ -54,22 +54,15 @@ def chart_key(chart: ChartData, kind: str) -> str:
 
 def render_chart(chart: ChartData, kind: str, cache_dir: Path | None) -> bytes:
     """The chart as 'svg' or 'png' bytes, from the cache when its data did not change."""
+    from .files import read_cache, write_cache
+
     key = chart_key(chart, kind)
     cached = cache_dir / f"{key}.{kind}" if cache_dir else None
-    if cached and cached.exists():
-        try:
-            return cached.read_bytes()
-        except OSError:
-            pass  # unreadable: draw it again
-    data = _draw(chart, kind)
-    if cached:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(".tmp")
-            tmp.write_bytes(data)
-            tmp.replace(cached)
-        except OSError:
-            pass  # the cache is an optimisation: a folder that refuses it costs time only
+    data = read_cache(cached) if cached else None  # None also for a truncated entry: draw anew
+    if data is None:
+        data = _draw(chart, kind)
+        if cached:
+            write_cache(cached, data)
     return data
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .errors import ContentError, Problem, UsageError
+from .errors import ContentError, FileRefused, Location, Problem, UsageError
 from .load import Loaded, load_yaml
 from .models import TLP_MARKINGS, Line, Strict
 from .validate import validate_model
@@ -122,8 +122,8 @@ def find_project(start: Path) -> Project:
     """Open the project at `start`: its briefing.yaml if present, else the defaults."""
     root = start.resolve()
     config_path = root / CONFIG_NAME
-    if config_path.exists():
-        loaded, problems = load_yaml(config_path, CONFIG_NAME)
+    if config_path.exists() or config_path.is_symlink():
+        loaded, problems = load_yaml(config_path, CONFIG_NAME, root)
         config = None
         if loaded is not None and not problems:
             config, problems = validate_model(Config, loaded)
@@ -133,7 +133,9 @@ def find_project(start: Path) -> Project:
         if problems or config is None:
             raise ContentError(problems)
     else:
-        config = Config()
+        config, loaded = Config(), None
+    if problems := folder_problems(root, config, loaded):
+        raise ContentError(problems)
     project = Project(root, config)
     if not project.content_dir.is_dir():
         where = project.shown(project.content_dir)
@@ -185,6 +187,30 @@ def filename_problems(config: Config, loaded: Loaded) -> list[Problem]:
             f"makes file names of up to {longest} characters; at most {MAX_NAME} allowed"
         )
     return []
+
+
+def folder_problems(root: Path, config: Config, loaded: Loaded | None) -> list[Problem]:
+    """content:, seeds: and templates: are folders inside the project (a link inside is fine)."""
+    from .files import confine
+
+    data = loaded.data if loaded is not None and isinstance(loaded.data, dict) else {}
+    problems = []
+    for key in ("content", "seeds", "templates"):
+        named = getattr(config, key)
+        folder = os.path.normpath(named)
+        if os.path.isabs(folder) or folder == os.pardir or folder.startswith(os.pardir + os.sep):
+            message = "expected a folder inside the project (a relative path without '..')"
+            assert loaded is not None  # the defaults are inside
+            problems.append(Problem(loaded.locate((key,)), f"{message}, got {named!r}", key))
+            continue
+        try:
+            confine(root / folder, root, named)
+        except FileRefused as exc:
+            if key in data and loaded is not None:
+                problems.append(Problem(loaded.locate((key,)), str(exc), key))
+            else:
+                problems.append(Problem(Location(named), exc.reason))
+    return problems
 
 
 def output_problems(config: Config, loaded: Loaded) -> list[Problem]:

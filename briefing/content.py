@@ -33,8 +33,11 @@ class Content:
 
 
 def content_files(project: Project) -> list[Path]:
+    # Not only regular files: a FIFO or a link that leads out is named and refused when read.
     return sorted(
-        p for p in project.content_dir.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file()
+        p
+        for p in project.content_dir.iterdir()
+        if p.suffix in (".yaml", ".yml") and (p.is_symlink() or not p.is_dir())
     )
 
 
@@ -91,7 +94,7 @@ def load_content(project: Project) -> Content:
             )
             continue
         seen[source_id] = path
-        loaded, found = load_yaml(path, shown)
+        loaded, found = load_yaml(path, shown, project.root)
         problems += found
         if loaded is None or found:
             continue

@@ -49,6 +49,14 @@ class UsageError(BriefingError):
     exit_code = 2
 
 
+class FileRefused(BriefingError):
+    """A file the tool will not read or write: outside the project, not a regular file, too big."""
+
+    def __init__(self, shown: str, reason: str):
+        self.shown, self.reason = shown, reason  # reason: a noun phrase, "a FIFO (named pipe) …"
+        super().__init__(f"{shown} is {reason}")
+
+
 class ContentError(BriefingError):
     """One or more problems in the content files, all collected before raising."""
 

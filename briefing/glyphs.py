@@ -4,43 +4,71 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
+from .errors import Problem, RenderError
+from .files import MAX_TEMPLATE_BYTES, read_cache, read_file, regular_file, write_cache
 from .load import Loaded, dotted
 
 FONT_SUFFIXES = (".ttf", ".otf")
+WITHIN = "the templates folder"
 
 
-def font_coverage(font_dirs: list[Path], cache_dir: Path | None) -> set[int]:
-    """Every code point some shipped font maps; cached by the fonts' names and sizes."""
-    fonts = sorted(
-        p for d in font_dirs if d.is_dir() for p in d.iterdir() if p.suffix in FONT_SUFFIXES
-    )
-    key = hashlib.sha256(
-        json.dumps([(p.name, p.stat().st_size) for p in fonts]).encode()
-    ).hexdigest()[:24]
+def font_coverage(
+    font_dirs: list[Path], cache_dir: Path | None, shown: Callable[[Path], str] = str
+) -> set[int]:
+    """Every code point some shipped font maps; cached by the fonts' names and sizes.
+
+    A font is read only from inside its templates folder (fonts/ sits in one), and one that
+    fontTools cannot read is a RenderError naming it.
+    """
+    fonts = [
+        (path, folder.parent)
+        for folder in font_dirs
+        if folder.is_dir()
+        for path in sorted(folder.iterdir())
+        if path.suffix in FONT_SUFFIXES
+    ]
+    sizes = [
+        (path.name, os.stat(regular_file(path, root, shown(path), within=WITHIN)).st_size)
+        for path, root in fonts
+    ]
+    key = hashlib.sha256(json.dumps(sorted(sizes)).encode()).hexdigest()[:24]
     cached = cache_dir / f"coverage-{key}.json" if cache_dir else None
-    if cached and cached.exists():
+    entry = read_cache(cached) if cached else None
+    if entry is not None:
         try:
-            return set(json.loads(cached.read_text()))
-        except (OSError, ValueError):
-            pass  # unreadable: read the fonts again
+            return set(json.loads(entry))
+        except ValueError:
+            pass  # from another version: read the fonts again
+    covered: set[int] = set()
+    for path, root in fonts:
+        data = read_file(
+            path, root, shown(path), limit=MAX_TEMPLATE_BYTES, kind="fonts", within=WITHIN
+        )
+        covered |= _code_points(data, shown(path))
+    if cached:
+        write_cache(cached, json.dumps(sorted(covered)).encode())
+    return covered
+
+
+def _code_points(data: bytes, shown: str) -> set[int]:
+    import io
+
     from fontTools.ttLib import TTFont
 
-    covered: set[int] = set()
-    for path in fonts:
-        with TTFont(path, lazy=True) as font:
-            covered |= set(font.getBestCmap() or {})
-    if cached:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_text(json.dumps(sorted(covered)))
-        except OSError:
-            pass  # the cache is an optimisation: a folder that refuses it costs time only
-    return covered
+    try:
+        with TTFont(io.BytesIO(data), lazy=True) as font:
+            return set(font.getBestCmap() or {})
+    except Exception as exc:  # fontTools raises what its parsers meet: one line for the user
+        detail = (str(exc).splitlines() or [type(exc).__name__])[0][:120]
+        raise RenderError(
+            f"{shown}: not a font that can be read ({detail}); replace it with a TrueType or "
+            "OpenType font, or remove it"
+        ) from None
 
 
 def _strings(data: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:

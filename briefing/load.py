@@ -33,7 +33,7 @@ from yaml.events import (
 )
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import Location, Problem
+from .errors import FileRefused, Location, Problem
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 24
@@ -138,21 +138,25 @@ def bad_character(text: str) -> str | None:
 _UNCARRIABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
-def read_text(path: Path, shown: str) -> str:
-    """The file's text, refusing what is not plain UTF-8 of a sane size."""
+def read_text(path: Path, shown: str, root: Path) -> str:
+    """The file's text, refusing anything but a regular file inside root, of a sane size, in
+    UTF-8 (or in UTF-16 after a byte-order mark)."""
+    from .files import read_file, split_bom
+
     try:
-        raw = path.read_bytes()
+        raw = read_file(path, root, shown, limit=MAX_FILE_BYTES, kind="content files")
+    except FileRefused as exc:
+        raise YamlProblem(1, 1, f"file is {exc.reason}") from None
     except OSError as exc:
         raise YamlProblem(0, 0, f"cannot read the file ({exc.strerror})") from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise YamlProblem(
-            1, 1, f"file is {len(raw):,} bytes; content files are limited to {MAX_FILE_BYTES:,}"
-        )
-    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        raise YamlProblem(1, 1, "file starts with a byte-order mark; save it as UTF-8 without BOM")
+    raw, encoding = split_bom(raw)
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
+        if encoding != "utf-8":
+            raise YamlProblem(
+                1, 1, f"file starts with a UTF-16 byte-order mark but is not UTF-16 ({exc.reason})"
+            ) from None
         before = raw[: exc.start].decode("utf-8")  # the text up to the first bad byte is good
         line, column = _Lines(before).position(len(before))
         raise YamlProblem(
@@ -161,15 +165,16 @@ def read_text(path: Path, shown: str) -> str:
     return text
 
 
-def load_yaml(path: Path, shown: str) -> tuple[Loaded | None, list[Problem]]:
-    """Parse one file. Returns the data or the problems that stop it from being read."""
+def load_yaml(path: Path, shown: str, project_root: Path) -> tuple[Loaded | None, list[Problem]]:
+    """Parse one file inside the project root. Returns the data or the problems that stop it
+    from being read."""
     lines = _Lines("")
 
     def where(mark: Any) -> tuple[int, int]:
         return lines.position(mark.index) if mark else (1, 1)
 
     try:
-        text = read_text(path, shown)
+        text = read_text(path, shown, project_root)
         lines = _Lines(text)
         if not text.strip():
             raise YamlProblem(1, 1, "file is empty; expected a mapping of fields")

@@ -11,17 +11,19 @@ import bisect
 import functools
 import hashlib
 import marshal
-import os
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
 from .config import Project
 from .content import Content
-from .errors import Location, Problem
+from .errors import FileRefused, Location, Problem
+from .files import MAX_SEED_BYTES, decode_text, read_cache, read_file, write_cache
 from .models import Figure, SourceSummary
 
 GAP = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
@@ -46,13 +48,13 @@ class Folded:
     """Text folded for matching, and where each folded character came from in the original.
 
     The origins are kept as runs of consecutive indices (where each run starts in the folded
-    text, and the original index of its first character): a few thousand pairs for a seed, not
-    an index per character.
+    text, and the original index of its first character), in machine-integer arrays: a few
+    thousand pairs for a seed, not an object per character.
     """
 
     text: str
-    starts: tuple[int, ...]
-    firsts: tuple[int, ...]
+    starts: Sequence[int]
+    firsts: Sequence[int]
     original: str
 
     def line_of(self, folded_index: int) -> int:
@@ -61,27 +63,87 @@ class Folded:
         return self.original.count("\n", 0, index) + 1
 
 
-def fold(text: str) -> Folded:
-    out: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text):
-        for piece in char if char.isascii() else _fold_char(char):
-            if piece.isspace():
-                if not out or out[-1] == " ":
+# What the folding rules must look at one character at a time: white space, hyphens and
+# non-ASCII characters, in runs of two or more (or alone, but for a lone space or hyphen between
+# two plain characters, which fold to themselves). Everything between folds to itself and is
+# copied a stretch at a time, so a seed costs a few times its size in memory, never an object
+# per character.
+_IRREGULAR = re.compile(
+    r"\A[\s\-\x80-\U0010ffff]+|[\s\-\x80-\U0010ffff]{2,}|[^ \-\x00-\x7f]|[^\S ]"
+)
+
+
+class _Folder:
+    """fold's state: the folded pieces so far, their runs, the last character and its origin."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.starts, self.firsts = array("q"), array("q")
+        self.size = 0
+        self.last = ""
+        self.last_origin = -2
+
+    def _origin(self, origin: int) -> None:
+        if origin != self.last_origin + 1:
+            self.starts.append(self.size)
+            self.firsts.append(origin)
+        self.last_origin = origin
+
+    def stretch(self, text: str, begin: int, end: int) -> None:
+        """Plain text, which folds to itself."""
+        self._origin(begin)
+        self.pieces.append(text[begin:end])
+        self.size += end - begin
+        self.last, self.last_origin = text[end - 1], end - 1
+
+    def region(self, text: str, begin: int, end: int) -> None:
+        """The rules, one character at a time: spaces collapse, and vanish beside a hyphen."""
+        out: list[str] = []
+        origin: list[int] = []
+        last = self.last
+        for i in range(begin, end):
+            char = text[i]
+            for piece in char if char.isascii() else _fold_char(char):
+                if piece.isspace():
+                    if last in ("", " "):
+                        continue
+                    piece = " "
+                if piece == "-" and last == " ":
+                    # the space is this region's own: a region follows a plain character
+                    out.pop()
+                    origin.pop()
+                elif piece == " " and last == "-":
                     continue
-                piece = " "
-            if piece == "-" and out and out[-1] == " ":
-                out.pop()
-                origin.pop()
-            elif piece == " " and out and out[-1] == "-":
-                continue
-            out.append(piece)
-            origin.append(i)
-    if out and out[-1] == " ":
-        out.pop()
-        origin.pop()
-    starts = [i for i, o in enumerate(origin) if i == 0 or o != origin[i - 1] + 1]
-    return Folded("".join(out), tuple(starts), tuple(origin[i] for i in starts), text)
+                out.append(piece)
+                origin.append(i)
+                last = piece
+        for index in origin:
+            self._origin(index)
+            self.size += 1
+        self.pieces.append("".join(out))
+        self.last = last
+
+    def result(self, text: str) -> Folded:
+        if self.last == " ":
+            self.pieces[-1] = self.pieces[-1][:-1]
+            self.size -= 1
+            if self.starts and self.starts[-1] == self.size:
+                self.starts.pop()
+                self.firsts.pop()
+        return Folded("".join(self.pieces), self.starts, self.firsts, text)
+
+
+def fold(text: str) -> Folded:
+    folder = _Folder()
+    done = 0
+    for match in _IRREGULAR.finditer(text):
+        if match.start() > done:
+            folder.stretch(text, done, match.start())
+        folder.region(text, match.start(), match.end())
+        done = match.end()
+    if done < len(text):
+        folder.stretch(text, done, len(text))
+    return folder.result(text)
 
 
 def fold_text(text: str) -> str:
@@ -102,27 +164,18 @@ def folded_seed(text: str, cache_dir: Path | None) -> Folded:
         return fold(text)
     key = hashlib.sha256(_fold_code() + text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     path = cache_dir / f"{key}.marshal"
+    cached = read_cache(path)
     try:
-        folded_text, starts, firsts = marshal.loads(path.read_bytes())
-        if (
-            isinstance(folded_text, str)
-            and isinstance(starts, tuple)
-            and isinstance(firsts, tuple)
-            and len(starts) == len(firsts)
-            and (starts[:1] == (0,) or not folded_text)
-        ):
-            return Folded(folded_text, starts, firsts, text)
-    except (OSError, ValueError, EOFError, TypeError):
-        pass  # not cached yet, or unreadable: fold again
+        folded_text, starts, firsts = marshal.loads(cached) if cached else (None, b"", b"")
+        if isinstance(folded_text, str) and isinstance(starts, bytes) and isinstance(firsts, bytes):
+            runs = array("q", starts), array("q", firsts)
+            if len(runs[0]) == len(runs[1]) and (runs[0][:1] == array("q", [0]) or not folded_text):
+                return Folded(folded_text, runs[0], runs[1], text)
+    except (ValueError, EOFError, TypeError):
+        pass  # written by another version of Python's marshal: fold again
     result = fold(text)
-    record = marshal.dumps((result.text, result.starts, result.firsts))
-    try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        staged = path.with_suffix(f".{os.getpid()}.tmp")
-        staged.write_bytes(record)
-        staged.replace(path)
-    except OSError:
-        pass  # the cache is an optimisation: a folder that refuses it costs time only
+    record = (result.text, array("q", result.starts).tobytes(), array("q", result.firsts).tobytes())
+    write_cache(path, marshal.dumps(record))
     return result
 
 
@@ -184,17 +237,28 @@ def read_seeds(project: Project, content: Content) -> tuple[dict[str, Folded], l
         path = project.seeds_dir / name
         where = content.files[source_id].locate(("source", "seed"))
         try:
-            text = path.read_bytes().decode("utf-8")
+            raw = read_file(
+                path,
+                project.root,
+                f"seed {project.shown(path)}",
+                limit=MAX_SEED_BYTES,
+                kind="seeds",
+            )
+            text = decode_text(raw)
         except FileNotFoundError:
             problems.append(
                 Problem(where, f"seed {project.shown(path)} does not exist", "source.seed")
             )
+            continue
+        except FileRefused as exc:
+            problems.append(Problem(where, str(exc), "source.seed"))
             continue
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(
                 Problem(where, f"seed {project.shown(path)} is not readable UTF-8 text ({exc})")
             )
             continue
+        del raw  # the text alone from here: memory in proportion to the seed
         seeds[name] = folded_seed(text, cache)
         content.seed_texts[name] = text
     named = {s.source.seed for s in content.sources.values()}

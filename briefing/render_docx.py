@@ -17,6 +17,7 @@ from typing import Any
 from .assets import Assets, Rendered
 from .document import Anchored, ChartData, Cite, ComparisonRow, Document, Prose, Section
 from .errors import RenderError
+from .files import regular_file
 from .models import Figure, FrontMatter, Point, SourceInfo
 from .ooxml import (
     Paragraph,
@@ -104,10 +105,12 @@ def render_docx(
 
 
 def find_reference(dirs: list[Path]) -> Path:
+    """The first templates folder's reference document, resolved inside that folder."""
     for d in dirs:
         candidate = d / REFERENCE_NAME
-        if candidate.is_file():
-            return candidate
+        if candidate.exists() or candidate.is_symlink():
+            shown = f"{d.name}/{REFERENCE_NAME}"
+            return regular_file(candidate, d, shown, within="the templates folder")
     raise FileNotFoundError(f"no {REFERENCE_NAME} in {', '.join(str(d) for d in dirs)}")
 
 

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup, escape
 
 from .assets import Assets, Rendered
 from .document import ChartData, Document, Prose
+from .errors import RenderError
+from .files import MAX_TEMPLATE_BYTES, decode_text, read_file
 from .models import Figure
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -77,11 +82,16 @@ def render(doc: Document, assets: Assets) -> Rendered:
 def render_html(
     doc: Document, charts: dict[str, bytes], *, medium: str, dirs: list[Path], paper: str = "A4"
 ) -> str:
-    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page)."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page).
 
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+    Templates run in Jinja's sandbox: projects share templates between teams, and a template
+    reaches the document model and the filters here, never Python's internals or the files.
+    """
+    from jinja2 import StrictUndefined, TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=confined_loader(dirs),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -100,9 +110,77 @@ def render_html(
             )
         )
     rendered = [_chart(c, charts) for c in doc.charts]
-    return env.get_template("briefing.html.j2").render(
-        doc=doc, charts=rendered, styles=styles, medium=medium, number=number, bound_text=bound_text
-    )
+    try:
+        return env.get_template("briefing.html.j2").render(
+            doc=doc,
+            charts=rendered,
+            styles=styles,
+            medium=medium,
+            number=number,
+            bound_text=bound_text,
+        )
+    except TemplateError as exc:
+        raise RenderError(template_problem(exc, dirs)) from None
+
+
+def confined_loader(dirs: list[Path]) -> Any:
+    """A Jinja loader for the template folders, each file read only from inside its own folder
+    (a link that stays inside is fine), as a regular file of a bounded size."""
+    from jinja2 import BaseLoader, Environment, TemplateNotFound
+    from jinja2.loaders import split_template_path
+
+    class ConfinedLoader(BaseLoader):
+        def get_source(
+            self, environment: Environment, template: str
+        ) -> tuple[str, str, Callable[[], bool]]:
+            pieces = split_template_path(template)  # refuses '..' in a name
+            for folder in dirs:
+                path = folder.joinpath(*pieces)
+                if path.exists() or path.is_symlink():
+                    shown = f"{folder.name}/{'/'.join(pieces)}"
+                    data = read_file(
+                        path, folder, shown, limit=MAX_TEMPLATE_BYTES, kind="templates",
+                        within="the templates folder",
+                    )  # fmt: skip
+                    return decode_text(data), str(path), lambda: True
+            raise TemplateNotFound(template)
+
+    return ConfinedLoader()
+
+
+def template_problem(exc: Exception, dirs: list[Path]) -> str:
+    """One line for a template that failed: the template and line, what went wrong, the fix."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+    from jinja2.exceptions import SecurityError
+
+    where = "templates"
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        where = f"{_shown(exc.filename, dirs)}:{exc.lineno}"
+    else:  # Jinja rewrites the traceback: template frames carry the template's file and line
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if _shown(frame.f_code.co_filename, dirs) != frame.f_code.co_filename:
+                where = f"{_shown(frame.f_code.co_filename, dirs)}:{line}"
+    if isinstance(exc, TemplateNotFound):
+        folders = "the packaged templates"
+        if len(dirs) > 1:
+            folders = f"{dirs[0].name}/ and {folders}"
+        return (
+            f"{where}: no template {exc.name!r}; includes, imports and extends are confined to "
+            f"the template folders ({folders}): name a file inside them, such as 'notes.html.j2'"
+        )
+    if isinstance(exc, SecurityError):
+        return (
+            f"{where}: {str(exc).rstrip('.')}; templates run in Jinja's sandbox and may use the document model "
+            "and filters, not Python's internals"
+        )
+    return f"{where}: {type(exc).__name__}: {exc}"
+
+
+def _shown(filename: str, dirs: list[Path]) -> str:
+    for folder in dirs:
+        if Path(filename).is_relative_to(folder):
+            return f"{folder.name}/{Path(filename).relative_to(folder).as_posix()}"
+    return filename
 
 
 def _css_string(text: str) -> str:

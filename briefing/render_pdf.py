@@ -5,38 +5,52 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .assets import Assets, Rendered
 from .config import Project
-from .content import Content
+from .content import Content, content_files
 from .document import Document
-from .errors import Problem, RenderError
+from .errors import FileRefused, Problem, RenderError
+from .files import MAX_TEMPLATE_BYTES, read_file
 from .interrupt import raise_if_interrupted
+from .load import MAX_FILE_BYTES
 
 ASSET_SCHEME = "briefing-asset:"
 
 
 def locked_fetcher(dirs: list[Path]) -> Any:
-    """Serve files from the template folders only: no network, no other file, no data: tricks."""
+    """Serve files from the template folders only: no network, no other file, no data: tricks.
+
+    Each file is read through files.read_file, inside its own templates folder; a link that
+    leads out is kept in `refused`, so the build can fail naming it (WeasyPrint only logs).
+    """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    roots = [base.resolve() for base in dirs]
-
     class TemplateAssetFetcher(URLFetcher):  # type: ignore[misc]
+        refused: list[FileRefused]
+
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             name = asset_name(url)
-            if name is not None:
-                for base in roots:
-                    path = (base / name).resolve()
-                    if path.is_relative_to(base) and path.is_file():
-                        return URLFetcherResponse(
-                            url, body=path.read_bytes(), headers={"Content-Type": _mime(path)}
-                        )
+            parts = PurePosixPath(name).parts if name is not None else ("..",)
+            for base in dirs if ".." not in parts else []:
+                path = base.joinpath(*parts)
+                if path.exists() or path.is_symlink():
+                    try:
+                        body = read_file(
+                            path, base, f"{base.name}/{name}", limit=MAX_TEMPLATE_BYTES,
+                            kind="template assets", within="the templates folder",
+                        )  # fmt: skip
+                    except FileRefused as exc:
+                        self.refused.append(exc)
+                        raise ValueError(f"blocked resource: {exc}") from None
+                    return URLFetcherResponse(url, body=body, headers={"Content-Type": _mime(path)})
             raise ValueError(f"blocked resource: {url[:80]}")
 
-    return TemplateAssetFetcher()
+    fetcher = TemplateAssetFetcher()
+    fetcher.refused = []
+    return fetcher
 
 
 def asset_name(url: str) -> str | None:
@@ -66,7 +80,7 @@ def check(project: Project, content: Content) -> list[Problem]:
     from .render_html import template_dirs
 
     font_dirs = [d / "fonts" for d in template_dirs(project.templates_dir)]
-    covered = font_coverage(font_dirs, project.output_dir / ".cache")
+    covered = font_coverage(font_dirs, project.output_dir / ".cache", project.shown)
     return missing_glyphs([content.front_file, *content.files.values()], covered)
 
 
@@ -80,8 +94,16 @@ def render(doc: Document, assets: Assets) -> Rendered:
     )
     attachments = None
     if config.pdf_a:
-        content_files = sorted(assets.project.content_dir.glob("*.yaml"))
-        attachments = [(p.name, p.read_bytes()) for p in content_files]
+        project = assets.project
+        attachments = [
+            (
+                p.name,
+                read_file(
+                    p, project.root, project.shown(p), limit=MAX_FILE_BYTES, kind="content files"
+                ),
+            )
+            for p in content_files(project)
+        ]
     data, pages = render_pdf(
         html,
         assets.dirs,
@@ -176,11 +198,10 @@ def render_pdf(
     """
     from weasyprint import HTML, Attachment
 
+    fetcher = locked_fetcher(dirs)
     with logged_errors() as errors:
         try:
-            document = HTML(
-                string=html, base_url=ASSET_SCHEME + "/", url_fetcher=locked_fetcher(dirs)
-            ).render()
+            document = HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=fetcher).render()
             stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
                 "%Y-%m-%dT%H:%M:%SZ"
             )
@@ -202,6 +223,8 @@ def render_pdf(
         except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
             raise RenderError(f"PDF rendering failed: {one_line(str(exc))}") from exc
     raise_if_interrupted()  # WeasyPrint catches everything while it draws an SVG, signals too
+    if fetcher.refused:  # WeasyPrint logged it too; this line names the file and where it leads
+        raise fetcher.refused[0]
     if errors:
         raise RenderError(f"PDF rendering failed: WeasyPrint reported: {one_line(errors[0])}")
     return data, len(document.pages)

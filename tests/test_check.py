@@ -401,7 +401,7 @@ def test_content_file_whose_seed_is_missing_is_an_error(project: Path) -> None:
 
 
 def test_seed_that_is_not_utf8_is_an_error(project: Path) -> None:
-    (project / "seeds/beta.txt").write_bytes(BETA_SEED.encode("utf-16"))
+    (project / "seeds/beta.txt").write_bytes((BETA_SEED + "Unité").encode("latin-1"))
     result = check(project)
     assert result.exit_code == 1
     [problem] = result.stderr.splitlines()

@@ -21,7 +21,7 @@ def test_shipped_fonts_cover_latin_and_simplified_chinese(tmp_path: Path) -> Non
 def test_uncovered_glyph_is_located(tmp_path: Path) -> None:
     path = tmp_path / "x.yaml"
     path.write_text("title: fine\nsummary: growth 😀 ahead\n", encoding="utf-8")
-    loaded, problems = load_yaml(path, "content/x.yaml")
+    loaded, problems = load_yaml(path, "content/x.yaml", tmp_path)
     assert loaded is not None and not problems
     [warning] = missing_glyphs([loaded], font_coverage([FONTS], tmp_path))
     assert str(warning) == (

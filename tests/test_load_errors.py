@@ -245,20 +245,6 @@ def _replace(text: str, old: str, new: str) -> str:
 # bytes the test writes itself: encodings, raw control characters, size
 BYTE_CASES = [
     (
-        "utf8_bom",
-        FRONT,
-        b"\xef\xbb\xbf" + FRONT_MATTER.encode(),
-        "content/front-matter.yaml:1:1: file starts with a byte-order mark; "
-        "save it as UTF-8 without BOM",
-    ),
-    (
-        "utf16_bom",
-        FRONT,
-        FRONT_MATTER.encode("utf-16"),
-        "content/front-matter.yaml:1:1: file starts with a byte-order mark; "
-        "save it as UTF-8 without BOM",
-    ),
-    (
         "latin1",
         FRONT,
         _replace(FRONT_MATTER, "Test Unit", "Unité d'analyse").encode("latin-1"),

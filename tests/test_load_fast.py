@@ -137,7 +137,7 @@ def test_what_the_fast_path_declines_gets_the_checked_paths_message(
     assert _load_fast(source, "f.yaml", _Lines(source)) is None
     path = tmp_path / "f.yaml"
     path.write_text(source, encoding="utf-8")
-    _, problems = load_yaml(path, "f.yaml")
+    _, problems = load_yaml(path, "f.yaml", path.parent)
     assert any(message in p.message for p in problems), problems
 
 

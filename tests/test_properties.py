@@ -375,7 +375,7 @@ def test_any_text_in_any_field_is_accepted_or_refused_at_a_line(
 
 def assert_positions_point_at_their_text(root: Path, name: str) -> None:
     """Where the loader says a key or a text value starts, an editor shows that key or text."""
-    loaded, _ = load_yaml(root / "content" / name, f"content/{name}")
+    loaded, _ = load_yaml(root / "content" / name, f"content/{name}", root)
     if loaded is None:
         return
     lines = editor_lines(root / "content" / name)
