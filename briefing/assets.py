@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from .config import Project
 from .document import Document
+from .errors import UsageError
 
 ChartForm = Literal["svg", "png"]
 
@@ -55,7 +57,21 @@ def gather_assets(project: Project, doc: Document) -> Assets:
 
 def creation_date(doc: Document) -> dt.date:
     """The content date, or SOURCE_DATE_EPOCH when set: never the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-    return doc.front.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not epoch:
+        return doc.front.date
+    if not re.fullmatch("[0-9]{1,20}", epoch):
+        shown = repr(epoch) if len(epoch) <= 40 else repr(epoch[:37]) + " …"
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH is {shown}; expected whole seconds since 1970-01-01 UTC, "
+            "such as 1767225600"
+        )
+    if int(epoch) > LAST_EPOCH:
+        raise UsageError(
+            f"SOURCE_DATE_EPOCH is {epoch}, after the year 9999; expected whole seconds since "
+            f"1970-01-01 UTC, at most {LAST_EPOCH} (milliseconds divided by 1000)"
+        )
+    return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+
+
+LAST_EPOCH = 253402300799  # 9999-12-31T23:59:59Z, the last moment a date can hold

@@ -77,7 +77,9 @@ def _plain_direction(text: str) -> str:
 
 Line = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\n]*$"),
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=300, pattern=r"^[^\n\u2028\u2029]*$"
+    ),
     AfterValidator(_plain_direction),
 ]
 Text = Annotated[
@@ -86,9 +88,8 @@ Text = Annotated[
     AfterValidator(_plain_direction),
 ]
 Excerpt = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=2000)]
-SeedName = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|md)$", max_length=120)
-]
+SEED_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\.(txt|md)$"
+SeedName = Annotated[str, StringConstraints(pattern=SEED_NAME_PATTERN, max_length=120)]
 LanguageTag = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
 
 
@@ -107,7 +108,46 @@ def _web_url(value: str) -> str:
             "expected a web address starting with http:// or https://, got {got}",
             {"got": shown},
         )
+    _one_script_host(value)
     return value
+
+
+def _one_script_host(url: str) -> None:
+    """Refuse a host whose labels mix scripts ('аpple.com' with a Cyrillic а), as browsers
+    show such a host only in its punycode form: a reader could not tell it from the real one."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        return
+    for label in host.split("."):
+        scripts = {_script(c) for c in label if c.isalpha()}
+        if len(scripts) > 1 and not scripts <= {"LATIN", "HAN"}:
+            try:
+                ascii_form = host.encode("idna").decode("ascii")
+            except UnicodeError:
+                ascii_form = "not expressible in punycode"
+            raise PydanticCustomError(
+                "web_url",
+                "host {host} mixes {scripts} letters, as look-alike addresses do (browsers "
+                "show it as {ascii_form}); write the host in one script",
+                {
+                    "host": repr(host),
+                    "scripts": " and ".join(sorted(s.title() for s in scripts)),
+                    "ascii_form": ascii_form,
+                },
+            )
+
+
+_EAST_ASIAN = ("CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO", "IDEOGRAPHIC")
+
+
+def _script(char: str) -> str:
+    """A letter's script, as the first word of its Unicode name; Han, kana and Hangul as one,
+    since they mix with each other (and with Latin) in real hosts."""
+    first = unicodedata.name(char, "UNKNOWN").split(" ")[0]
+    return "HAN" if first in _EAST_ASIAN else first
 
 
 WebUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(_web_url)]

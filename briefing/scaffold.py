@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .config import Project
 from .errors import UsageError
+from .files import MAX_SEED_BYTES, create_file, decode_text, read_file
+from .models import SEED_NAME_PATTERN
 
 # Text this scaffold writes (or shows in its comments) for the editor to replace; claims.py
 # refuses any content file that still holds it.
@@ -56,31 +58,40 @@ def _quoted(value: str) -> str:
 
 def scaffold(project: Project, seed: Path) -> Path:
     seed = seed if seed.is_absolute() else (project.root / seed)
-    if not seed.is_file():
-        raise UsageError(f"{project.shown(seed)}: no such seed file")
-    if seed.resolve().parent != project.seeds_dir.resolve():
+    shown = project.shown(seed)
+    if not (seed.exists() or seed.is_symlink()):
+        raise UsageError(f"{shown}: no such seed file")
+    # The folder it is in, not where a link leads: a link in seeds/ is a seed in seeds/.
+    if seed.parent.resolve() != project.seeds_dir.resolve():
+        raise UsageError(f"{shown}: seeds live in {project.config.seeds}/; copy it there first")
+    if not re.fullmatch(SEED_NAME_PATTERN, seed.name) or len(seed.name) > 120:
+        suggestion = re.sub(r"[^A-Za-z0-9._-]+", "-", seed.stem).strip("-._")[:100] or "seed"
         raise UsageError(
-            f"{project.shown(seed)}: seeds live in {project.config.seeds}/; copy it there first"
+            f"{shown}: a seed's file name holds only letters, digits, '.', '_' and '-' and ends "
+            f"in .txt or .md; rename it, for example to {project.config.seeds}/"
+            f"{suggestion}{seed.suffix if seed.suffix in ('.txt', '.md') else '.txt'}"
         )
     target = project.content_dir / f"{source_id_for(seed)}.yaml"
-    if target.exists():
-        raise UsageError(
-            f"{project.shown(target)} already exists; edit it, or delete it to start again"
-        )
+    raw = read_file(seed, project.root, shown, limit=MAX_SEED_BYTES, kind="seeds")
     try:
-        text = seed.read_text(encoding="utf-8")
+        text = decode_text(raw)
     except UnicodeDecodeError:
-        raise UsageError(f"{project.shown(seed)}: not UTF-8 text; convert it first") from None
+        raise UsageError(f"{shown}: not UTF-8 text; convert it first") from None
     meta = guess_metadata(text)
     body = TEMPLATE.format(
-        seed=seed.name,
+        seed=_quoted(seed.name),
         title=_quoted(meta.get("title", "TITLE OF THE SOURCE")),
         published=meta.get("published", "null  # YYYY-MM-DD, if the text gives it"),
         url=_quoted(meta["url"])
         if "url" in meta
         else "null  # http(s) address, if the text gives it",
     )
-    target.write_text(body, encoding="utf-8")
+    try:
+        create_file(target, body.encode("utf-8"), project.root, project.shown(target))
+    except FileExistsError:
+        raise UsageError(
+            f"{project.shown(target)} already exists; edit it, or delete it to start again"
+        ) from None
     return target
 
 

@@ -98,7 +98,11 @@ def _pattern_message(pattern: str, value: Any) -> str:
         return f"expected an id of lowercase letters, digits and single hyphens, got {_got(value)}"
     if r"\.(txt|md)" in pattern:
         return f"expected a file name in seeds/ ending in .txt or .md, got {_got(value)}"
-    if "[^\\n]" in pattern:
+    if "[^\\n" in pattern:
+        separator = next((c for c in str(value) if c in "\u2028\u2029"), None)
+        if separator is not None:  # editors show them inside the line; mail and PDF break there
+            name = "LINE SEPARATOR" if separator == "\u2028" else "PARAGRAPH SEPARATOR"
+            return f"must be a single line; it holds U+{ord(separator):04X} ({name}), remove it"
         return "must be a single line (no line breaks)"
     if "(?:\\.[A-Za-z0-9]" in pattern:
         return f"expected a domain such as example.org, got {_got(value)}"
