@@ -389,3 +389,20 @@ def test_the_audit_hook_sees_a_read_through_a_link(root: Path, tmp_path: Path) -
     subprocess.run([sys.executable, "-c", script, str(log), str(root / "seeds/alpha.txt")], check=True, timeout=60)  # fmt: skip
     opened = {Path(p).resolve() for p in json.loads(log.read_text())["opened"]}
     assert secret(root).resolve() in opened
+
+
+def test_the_pdf_fetcher_refuses_an_asset_that_leads_out_and_keeps_the_refusal(root: Path) -> None:
+    from briefing.render_pdf import ASSET_SCHEME, locked_fetcher
+
+    (root / "templates/img").mkdir(parents=True)
+    (root / "templates/img/logo.png").symlink_to(secret(root))
+    fetcher = locked_fetcher([root / "templates"])
+    with pytest.raises(
+        ValueError, match=r"blocked resource: templates/img/logo\.png is a symbolic"
+    ):
+        fetcher.fetch(ASSET_SCHEME + "/img/logo.png")
+    [refused] = fetcher.refused
+    assert (
+        str(refused)
+        == f"templates/img/logo.png is a symbolic link to {secret(root)}, {IN_TEMPLATES}"
+    )
