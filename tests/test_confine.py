@@ -137,6 +137,16 @@ def font_link_out(r: Path) -> None:
     (r / "templates/fonts/Evil.ttf").symlink_to(secret(r))
 
 
+def config_file_link_out(r: Path) -> None:
+    (outside(r) / "briefing.yaml").write_text(f"{SECRET}: 1\n", encoding="utf-8")
+    (r / "briefing.yaml").symlink_to(outside(r) / "briefing.yaml")
+
+
+def reference_docx_link_out(r: Path) -> None:
+    (r / "templates").mkdir()
+    (r / "templates/reference.docx").symlink_to(secret(r))
+
+
 def folded_seed_cache_is_a_link_out(r: Path) -> None:
     (r / "build/.cache").mkdir(parents=True)
     (r / "build/.cache/folded").symlink_to(outside(r))
@@ -197,6 +207,20 @@ LINK_CASES: list[tuple[Callable[[Path], None], list[str], Callable[[Path], str]]
         default_seeds_folder_is_a_link_out,
         ["check"],
         lambda r: f"seeds: a symbolic link to {outside(r)}, {HINT}",
+    ),
+    (
+        config_file_link_out,
+        ["check"],
+        lambda r: (
+            f"briefing.yaml:1:1: file is a symbolic link to {outside(r) / 'briefing.yaml'}, {HINT}"
+        ),
+    ),
+    (
+        reference_docx_link_out,
+        ["build", "--format", "docx"],
+        lambda r: (
+            f"error: templates/reference.docx is a symbolic link to {secret(r)}, {IN_TEMPLATES}"
+        ),
     ),
     (
         template_link_out,
