@@ -23,30 +23,9 @@ from briefing.cli import app
 from briefing.glyphs import font_coverage
 from briefing.render_html import packaged_templates
 
+from .conftest import MINIMAL_PROJECT, MINIMAL_SEED, write_files
+
 SECRET = "SECRET-CANARY-5f1c PRIVATE KEY material"
-FRONT = """\
-title: Confinement test
-date: 2026-03-04
-organisation: Test Unit
-marking: TLP:CLEAR
-takeaways:
-  - text: Chip supply limits growth.
-    sources: [alpha]
-executive_summary: One source on chip supply.
-"""
-ALPHA = """\
-source:
-  seed: alpha.txt
-  title: Chips are scarce
-  type: news report
-summary: A short report on chip supply.
-challenges:
-  - id: chip-supply
-    title: Chip supply
-    detail: Chips are scarce.
-    excerpt: Chip supply remains the main constraint on growth
-"""
-SEED = "Alpha Daily\n\nChip supply remains the main constraint on growth.\n"
 SEED_AT = "content/alpha.yaml:2:9: source.seed: seed seeds/alpha.txt is"
 HINT = "outside the project; copy it into the project instead of linking to it"
 IN_TEMPLATES = (
@@ -55,15 +34,10 @@ IN_TEMPLATES = (
 
 
 def make_project(base: Path) -> Path:
-    """A one-source project at base/project, and base/outside/secret.txt beside it."""
-    root = base / "project"
-    (root / "content").mkdir(parents=True)
-    (root / "seeds").mkdir()
-    (root / "content" / "front-matter.yaml").write_text(FRONT, encoding="utf-8")
-    (root / "content" / "alpha.yaml").write_text(ALPHA, encoding="utf-8")
-    (root / "seeds" / "alpha.txt").write_text(SEED, encoding="utf-8")
+    """The minimal project at base/project, and base/outside/secret.txt beside it."""
+    root = write_files(base / "project", MINIMAL_PROJECT)
     (base / "outside").mkdir()
-    (base / "outside" / "secret.txt").write_text(SECRET + "\n" + SEED, encoding="utf-8")
+    (base / "outside" / "secret.txt").write_text(SECRET + "\n" + MINIMAL_SEED, encoding="utf-8")
     (base / "outside" / "alpha.yaml").write_text(f"{SECRET}: 1\n", encoding="utf-8")
     return root
 

@@ -19,7 +19,11 @@ from briefing.files import read_cache, write_cache
 from briefing.glyphs import font_coverage
 from briefing.render_html import packaged_templates
 
-from .test_confine import ALPHA, FRONT, SEED, make_project
+from .conftest import MINIMAL_ALPHA as ALPHA
+from .conftest import MINIMAL_FRONT_MATTER as FRONT
+from .conftest import MINIMAL_SEED as SEED
+from .conftest import edit
+from .test_confine import make_project
 
 FONTS = packaged_templates() / "fonts"
 ONE_ERROR = "1 error; nothing was built."
@@ -34,12 +38,6 @@ def run(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int,
     result = CliRunner().invoke(app, [*args, "--project", str(root)], env=env)
     assert "Traceback" not in result.output
     return result.exit_code, result.stderr.splitlines()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 # -- a 50 MB seed: memory in proportion to its size ---------------------------------------------
@@ -262,8 +260,8 @@ def test_new_never_writes_through_a_link_at_the_content_file(root: Path) -> None
 FIELD_CASES = [
     (
         "line_separator_escaped",
-        "title: Confinement test",
-        'title: "Confinement\\u2028test"',
+        "title: Examplestan's AI industry",
+        'title: "Examplestan\\u2028AI industry"',
         "content/front-matter.yaml:1:8: title: must be a single line; it holds U+2028 "
         "(LINE SEPARATOR), remove it",
     ),
@@ -290,14 +288,14 @@ URL_CASES = [
     (
         "cyrillic_a_in_latin",
         "https://\u0430pple.com/news",
-        "content/alpha.yaml:4:8: source.url: host '\u0430pple.com' mixes Cyrillic and Latin "
+        "content/alpha.yaml:6:8: source.url: host '\u0430pple.com' mixes Cyrillic and Latin "
         "letters, as look-alike addresses do (browsers show it as xn--pple-43d.com); write the "
         "host in one script",
     ),
     (
         "greek_omicron_in_latin",
         "https://g\u03bfogle.com/",
-        "content/alpha.yaml:4:8: source.url: host 'g\u03bfogle.com' mixes Greek and Latin "
+        "content/alpha.yaml:6:8: source.url: host 'g\u03bfogle.com' mixes Greek and Latin "
         "letters, as look-alike addresses do (browsers show it as xn--gogle-rce.com); write the "
         "host in one script",
     ),
