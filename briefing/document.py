@@ -74,6 +74,7 @@ class RelatedSource:
     kind: str
     title: str
     anchor: str
+    note: str | None = None  # the editor's word on how the two texts relate
 
 
 @dataclass(frozen=True)
@@ -368,7 +369,9 @@ def _line(report: Report, source_id: str, item_id: str) -> int | None:
 
 def _with_relations(section: Section, by_id: dict[str, Section]) -> Section:
     relations = [
-        RelatedSource(r.kind.replace("-", " "), by_id[r.source].info.title, by_id[r.source].anchor)
+        RelatedSource(
+            r.kind.replace("-", " "), by_id[r.source].info.title, by_id[r.source].anchor, r.note
+        )
         for r in section.info.relations
         if r.source in by_id
     ]

@@ -202,6 +202,8 @@ class _Layout:
             p = w.para("Normal", f"Relation: {related.kind} ")
             w.link(p, related.title, related.anchor)
             w.run(p, ".")
+            if related.note:
+                w.run(p, f" {related.note}", "Emphasis")
         self.heading(2, "Summary")
         for text in s.summary:
             prose(w, w.para("Normal"), text)
@@ -245,7 +247,11 @@ class _Layout:
             if q.original:
                 w.para("Quote Original", q.original)
             who = ", ".join(x for x in (q.speaker, q.role, q.organisation) if x)
-            self.cite(w.para("Quote Attribution", f"— {who}"), s)
+            attribution = w.para("Quote Attribution", f"— {who}")
+            self.cite(attribution, s)
+            if q.note:
+                w.line_break(attribution)
+                w.run(attribution, q.note, "Subtle Emphasis")
 
     def points(self, s: Section, title: str, entries: list[Anchored[Point]]) -> None:
         if not entries:

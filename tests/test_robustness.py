@@ -404,3 +404,42 @@ def test_an_include_through_a_link_out_is_refused(root: Path) -> None:
             "folder; copy it into the templates folder instead of linking to it"
         ],
     )
+
+
+# -- quotes[].note and relation notes reach every format ----------------------------------------
+
+
+def squeezed(text: str) -> str:
+    """Text without white space or hyphens, as line breaking and hyphenation leave it alike."""
+    return "".join(c for c in text if not c.isspace() and c not in "-\u00ad\u2010")
+
+
+def test_quote_and_relation_notes_appear_in_every_format(project: Path) -> None:
+    import docx
+    import pdfplumber
+
+    from briefing.config import find_project
+    from briefing.content import load_content
+
+    content = load_content(find_project(project))
+    quote_notes = [q.note for s in content.sources.values() for q in s.quotes if q.note]
+    relation_notes = [
+        r.note for s in content.sources.values() for r in s.source.relations if r.note
+    ]
+    assert quote_notes and relation_notes  # the shipped content has both
+    code, stderr = run(project, "build", "--format", "all")
+    assert code == 0, stderr
+    [html] = (project / "build").glob("*.html")
+    [pdf] = (project / "build").glob("*.pdf")
+    [word] = (project / "build").glob("*.docx")
+    from html import unescape
+
+    texts = {
+        "html": unescape(html.read_text(encoding="utf-8")),
+        "pdf": "".join(page.extract_text() or "" for page in pdfplumber.open(pdf).pages),
+        "docx": "".join(p.text for p in docx.Document(str(word)).paragraphs),
+    }
+    for name, text in texts.items():
+        flat = squeezed(text)
+        for note in quote_notes + relation_notes:
+            assert squeezed(note) in flat, (name, note)
