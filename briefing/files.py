@@ -180,12 +180,13 @@ def _refuse_cache_links(path: Path) -> None:
 
     The output folder above the cache may itself be a link (a build folder on another disk).
     """
-    for part in (path, *path.parents):
+    chain = [path, *path.parents]
+    names = [part.name for part in chain]
+    chain = chain[: names.index(CACHE_FOLDER) + 1] if CACHE_FOLDER in names else chain[:1]
+    for part in chain:
         if part.is_symlink():
             raise FileRefused(
                 str(part),
                 f"a symbolic link to {os.readlink(part)}; the cache is never read or written "
                 f"through links (delete {part})",
             )
-        if part.name == CACHE_FOLDER:
-            return
