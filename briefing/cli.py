@@ -300,11 +300,12 @@ def sent(
     Example: briefing sent
     """
     from .config import find_project
+    from .files import project_file
     from .sendlog import LOG_PATH, describe, read_log
 
     try:
         root = find_project(project).root
-        deliveries = read_log(root / LOG_PATH, str(LOG_PATH))
+        deliveries = read_log(project_file(root / LOG_PATH, root, str(LOG_PATH)), str(LOG_PATH))
     except ContentError as error:  # a damaged line: where it is, not "nothing was built"
         for problem in error.problems:
             typer.echo(str(problem), err=True)

@@ -17,6 +17,7 @@ from .build import Built, build
 from .config import FORMATS, EmailSettings, Format, Project, find_project
 from .content import load_content
 from .errors import SendError
+from .files import project_file
 from .mail import (
     Server,
     UncertainDelivery,
@@ -103,7 +104,8 @@ def distribute(
     everyone = recipients_of(chosen.to, chosen.cc, chosen.bcc)
     check_policy(front.marking, everyone, project.config.distribution, settings.sender)
     connection = _connection(project)
-    with open_log(project.root / LOG_PATH, str(LOG_PATH), write=not request.dry_run) as log:
+    log_path = project_file(project.root / LOG_PATH, project.root, str(LOG_PATH))
+    with open_log(log_path, str(LOG_PATH), write=not request.dry_run) as log:
         envelopes = _envelopes(chosen, request.individually)
         envelopes, skipped = _unsent(envelopes, log.deliveries(), front, request)
         for address in skipped:

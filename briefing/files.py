@@ -65,6 +65,15 @@ def regular_file(path: Path, root: Path, shown: str, *, within: str = "the proje
     return real
 
 
+def project_file(path: Path, root: Path, shown: str) -> Path:
+    """The resolved path of a file the tool keeps in the project (it may not exist yet), for a
+    module that opens it itself: inside root, and a regular file if it is there."""
+    real = confine(path, root, shown)
+    if os.path.lexists(real):
+        _refuse_special(os.stat(real), shown)
+    return real
+
+
 def read_file(
     path: Path, root: Path, shown: str, *, limit: int, kind: str, within: str = "the project"
 ) -> bytes:

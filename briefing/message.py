@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .addresses import check_header, parse_address
 from .claims import plain_text
-from .errors import SendError
+from .errors import RenderError, SendError
 from .models import FrontMatter
 
 MIME_TYPES = {
@@ -177,10 +177,14 @@ def render_bodies(
     front: FrontMatter, attachments: Sequence[Attachment], wording: Wording, dirs: list[Path]
 ) -> tuple[str, str]:
     """The plain-text and the HTML body, from the project's or the packaged mail templates."""
-    from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
+    from jinja2 import StrictUndefined, TemplateError
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(d)) for d in dirs]),
+    from .render_html import confined_loader, template_problem
+
+    # A project's own mail templates are data, as its page templates are: sandboxed, confined.
+    env = SandboxedEnvironment(
+        loader=confined_loader(dirs),
         autoescape=lambda name: bool(name and name.endswith(".html.j2")),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -204,8 +208,11 @@ def render_bodies(
         "attachments": list(attachments),
         "signature": (wording.signature or "").strip().splitlines(),
     }
-    plain = env.get_template("mail.txt.j2").render(values)
-    rich = env.get_template("mail.html.j2").render(values)
+    try:
+        plain = env.get_template("mail.txt.j2").render(values)
+        rich = env.get_template("mail.html.j2").render(values)
+    except TemplateError as exc:
+        raise RenderError(template_problem(exc, dirs)) from None
     return plain, rich
 
 

@@ -121,6 +121,11 @@ def reference_docx_link_out(r: Path) -> None:
     (r / "templates/reference.docx").symlink_to(secret(r))
 
 
+def send_log_link_out(r: Path) -> None:
+    (r / "sent").mkdir()
+    (r / "sent/log.jsonl").symlink_to(secret(r))
+
+
 def folded_seed_cache_is_a_link_out(r: Path) -> None:
     (r / "build/.cache").mkdir(parents=True)
     (r / "build/.cache/folded").symlink_to(outside(r))
@@ -207,6 +212,11 @@ LINK_CASES: list[tuple[Callable[[Path], None], list[str], Callable[[Path], str]]
         lambda r: (
             f"error: templates/fonts/Evil.ttf is a symbolic link to {secret(r)}, {IN_TEMPLATES}"
         ),
+    ),
+    (
+        send_log_link_out,
+        ["sent"],
+        lambda r: f"error: sent/log.jsonl is a symbolic link to {secret(r)}, {HINT}",
     ),
     (
         folded_seed_cache_is_a_link_out,

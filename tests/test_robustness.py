@@ -443,3 +443,25 @@ def test_quote_and_relation_notes_appear_in_every_format(project: Path) -> None:
         flat = squeezed(text)
         for note in quote_notes + relation_notes:
             assert squeezed(note) in flat, (name, note)
+
+
+def test_a_project_mail_template_cannot_reach_python(root: Path) -> None:
+    from briefing.config import find_project
+    from briefing.content import load_content
+    from briefing.errors import RenderError
+    from briefing.message import Wording, render_bodies
+    from briefing.render_html import template_dirs
+
+    canary = root.parent / "ran"
+    (root / "templates").mkdir()
+    reach = f"{{{{ lipsum.__globals__['os'].popen('touch {canary}') }}}}"
+    (root / "templates/mail.txt.j2").write_text("Dear reader,\n" + reach + "\n", encoding="utf-8")
+    front = load_content(find_project(root)).front
+    with pytest.raises(RenderError) as refused:
+        render_bodies(front, [], Wording(), template_dirs(root / "templates"))
+    assert str(refused.value) == (
+        "templates/mail.txt.j2:2: access to attribute '__globals__' of 'function' object is "
+        "unsafe; templates run in Jinja's sandbox and may use the document model and filters, "
+        "not Python's internals"
+    )
+    assert not canary.exists()
