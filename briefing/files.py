@@ -43,7 +43,12 @@ _BOMS = (
 
 def confine(path: Path, root: Path, shown: str, *, within: str = "the project") -> Path:
     """The path with every link resolved, when it stays inside root; FileRefused otherwise."""
-    real = path.resolve()
+    try:
+        real = path.resolve()
+    except (RuntimeError, OSError):  # Python 3.11 raises RuntimeError for a loop of links
+        raise FileRefused(
+            shown, "a symbolic link that leads back to itself; expected a file or a link to one"
+        ) from None
     if real.is_relative_to(root.resolve()):
         return real
     if path.is_symlink():

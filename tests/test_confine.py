@@ -121,6 +121,11 @@ def reference_docx_link_out(r: Path) -> None:
     (r / "templates/reference.docx").symlink_to(secret(r))
 
 
+def seed_link_loop(r: Path) -> None:
+    relink(r / "seeds/alpha.txt", "beta.txt")
+    (r / "seeds/beta.txt").symlink_to("alpha.txt")
+
+
 def send_log_link_out(r: Path) -> None:
     (r / "sent").mkdir()
     (r / "sent/log.jsonl").symlink_to(secret(r))
@@ -211,6 +216,13 @@ LINK_CASES: list[tuple[Callable[[Path], None], list[str], Callable[[Path], str]]
         ["build", "--format", "pdf"],
         lambda r: (
             f"error: templates/fonts/Evil.ttf is a symbolic link to {secret(r)}, {IN_TEMPLATES}"
+        ),
+    ),
+    (
+        seed_link_loop,
+        ["check"],
+        lambda r: (
+            f"{SEED_AT} a symbolic link that leads back to itself; expected a file or a link to one"
         ),
     ),
     (
