@@ -348,6 +348,32 @@ def watch_command(
         raise _fail(error) from None
 
 
+@app.command()
+def serve(
+    project: ProjectOption = Path("."),
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to serve on.")] = 8000,
+    host: Annotated[
+        str,
+        typer.Option(help="Address to serve on; anything but loopback lets others read it."),
+    ] = "127.0.0.1",
+) -> None:
+    """Preview the HTML briefing in a browser: rebuilt on every save, reloaded by itself.
+
+    A broken edit shows its problems over the last good preview. The page's PDF and DOCX links
+    build that format on request. Serves only this machine (127.0.0.1) unless --host says
+    otherwise; stop with Ctrl+C.
+
+    Example: briefing serve --port 8001
+    """
+    from .serve import serve as serve_preview
+
+    out = Output()
+    try:
+        serve_preview(project, host=host, port=port, say=out.info, problem=out.problem)
+    except BriefingError as error:
+        raise _fail(error) from None
+
+
 def main() -> None:
     """The console script: run the command, then end the process without tearing it down.
 
