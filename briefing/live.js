@@ -66,12 +66,48 @@
     document.body.appendChild(overlay);
   }
 
+  // The reading position, kept across a reload as the element in view and its offset: the page
+  // above it may take another height while its sections are not yet laid out.
+  var POSITION = "briefing-preview-position";
+
+  function savePosition() {
+    var marks = document.querySelectorAll("[id]");
+    for (var i = 0; i < marks.length; i++) {
+      var box = marks[i].getBoundingClientRect();
+      // The first element that starts in view: its ancestors start above it, its kin below.
+      if (box.top >= 0 && marks[i].id.indexOf("briefing-") !== 0) {
+        var where = { id: marks[i].id, top: box.top, scrolled: window.scrollY > 0 };
+        sessionStorage.setItem(POSITION, JSON.stringify(where));
+        if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+        return;
+      }
+    }
+  }
+
+  function restorePosition() {
+    var saved = sessionStorage.getItem(POSITION);
+    sessionStorage.removeItem(POSITION);
+    if (!saved) return;
+    var where = JSON.parse(saved);
+    var mark = document.getElementById(where.id);
+    if (!mark || !where.scrolled) return;
+    function scroll() {
+      mark.scrollIntoView();
+      window.scrollBy(0, -where.top);
+    }
+    scroll();
+    // Again once fonts and the rest have loaded, which change the height of what is above.
+    window.addEventListener("load", scroll, { once: true });
+    if (document.fonts) document.fonts.ready.then(scroll);
+  }
+
   function listen() {
     var events = new EventSource("/_briefing/events");
     events.onmessage = function (event) {
       var state = JSON.parse(event.data);
       if (state.version !== pageVersion) {
         events.close();
+        savePosition();
         window.location.reload();
         return;
       }
@@ -79,6 +115,7 @@
     };
   }
 
+  restorePosition();
   toolbar();
   listen();
 })();

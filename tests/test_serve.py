@@ -82,6 +82,28 @@ def test_the_page_reloads_with_the_new_text_after_a_save(
     assert browser.find_elements(By.ID, "briefing-problems") == []
 
 
+def test_the_reading_position_survives_the_reload(
+    server: PreviewServer, project: Path, browser: WebDriver
+) -> None:
+    browser.get(server.url)
+    sections = browser.find_elements(By.CSS_SELECTOR, "section.source")
+    target = sections[-2].get_attribute("id")
+    browser.execute_script(
+        "document.getElementById(arguments[0]).scrollIntoView(); window.scrollBy(0, -40);", target
+    )
+    top = "return document.getElementById(arguments[0]).getBoundingClientRect().top;"
+    assert browser.execute_script(top, target) == pytest.approx(40, abs=2)
+    browser.execute_script("window.beforeTheSave = true;")
+    edit(project, "summary: >-\n", "summary: >-\n  Saved while reading.\n")
+
+    wait = WebDriverWait(browser, 30, poll_frequency=0.1)
+    wait.until(lambda d: d.execute_script("return window.beforeTheSave === undefined;"))
+    # textContent, not .text: innerText would lay out every section the page has left unrendered.
+    text = "return document.body.textContent.includes('Saved while reading.');"
+    assert browser.execute_script(text)
+    assert browser.execute_script(top, target) == pytest.approx(40, abs=2)
+
+
 def test_a_broken_edit_shows_its_problems_over_the_last_good_page_until_fixed(
     server: PreviewServer, project: Path, browser: WebDriver
 ) -> None:
