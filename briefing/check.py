@@ -24,6 +24,11 @@ class CheckSummary:
     failed: bool
 
 
+def counted(count: int, noun: str) -> str:
+    """'1 source', '2 sources', '0 errors'."""
+    return f"{count} {noun}{'s' * (count != 1)}"
+
+
 def run_check(root: Path, *, strict: bool, out: Printer) -> CheckSummary:
     project = find_project(root)
     content = load_content(project)
@@ -39,10 +44,11 @@ def run_check(root: Path, *, strict: bool, out: Printer) -> CheckSummary:
     errors, warnings = len(report.errors), len(report.warnings)
     items = len(report.found)
     explained = sum(1 for d in report.discrepancies if d.explanation)
+    sources, disagreements = len(content.sources), len(report.discrepancies)
     out.info(
-        f"{len(content.sources)} sources, {items} excerpts proven; "
-        f"{len(report.discrepancies)} cross-source disagreements ({explained} explained); "
-        f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+        f"{counted(sources, 'source')}, {counted(items, 'excerpt')} proven; "
+        f"{counted(disagreements, 'cross-source disagreement')} ({explained} explained); "
+        f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
     )
     failed = bool(errors or (strict and warnings))
     if failed and strict and not errors:

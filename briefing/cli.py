@@ -72,8 +72,16 @@ def _fail(error: BriefingError) -> typer.Exit:
     if isinstance(error, ContentError):
         for problem in error.problems:
             typer.echo(str(problem), err=True)
+        from .check import counted
+
         errors = sum(1 for p in error.problems if p.severity == "error")
-        typer.echo(f"{errors} error{'s' if errors != 1 else ''}; nothing was built.", err=True)
+        warnings = len(error.problems) - errors
+        if errors or not warnings:
+            typer.echo(f"{counted(errors, 'error')}; nothing was built.", err=True)
+        else:  # only warnings, which --strict refuses
+            typer.echo(
+                f"{counted(warnings, 'warning')} with --strict; nothing was built.", err=True
+            )
     else:
         typer.echo(f"error: {error}", err=True)
     return typer.Exit(error.exit_code)
@@ -346,6 +354,32 @@ def watch_command(
         watch(project, formats, out.info, out.problem)  # type: ignore[arg-type]
     except BriefingError as error:
         raise _fail(error) from None
+
+
+@app.command()
+def init(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder for the new project (made if missing).")
+    ] = Path("."),
+) -> None:
+    """Make a new project: briefing.yaml, content, an example seed, the schema and a README.
+
+    The example passes `briefing check --strict`. Never overwrites a file.
+
+    Example: briefing init my-briefing
+    """
+    import datetime as dt
+
+    from .starter import init_project
+
+    try:
+        written = init_project(folder, dt.date.today().isoformat())
+    except BriefingError as error:
+        raise _fail(error) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    typer.echo(f"next: {where}briefing check, then briefing serve; README.md says what follows")
 
 
 @app.command()

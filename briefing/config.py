@@ -21,6 +21,7 @@ from .models import TLP_MARKINGS, Line, Strict
 from .validate import validate_model
 
 CONFIG_NAME = "briefing.yaml"
+DEFAULT_CONTENT = "content"
 Format = Literal["pdf", "docx", "html"]
 FORMATS: tuple[Format, ...] = ("pdf", "docx", "html")
 Folder = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\n]*$")]
@@ -118,11 +119,33 @@ class Project:
             return str(path)
 
 
+def find_root(start: Path) -> Path | None:
+    """The project folder: `start` or the nearest folder above it with briefing.yaml or content/.
+
+    As git finds its repository, so every command works from content/, build/ or deeper.
+    """
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_NAME).is_file() or (folder / DEFAULT_CONTENT).is_dir():
+            return folder
+    return None
+
+
 def find_project(start: Path) -> Project:
-    """Open the project at `start`: its briefing.yaml if present, else the defaults."""
-    root = start.resolve()
+    """Open the project at or above `start`: its briefing.yaml if present, else the defaults."""
+    if not start.is_dir():
+        raise UsageError(f"{start}: no such folder; expected a briefing project folder")
+    found = find_root(start)
+    if found is None:
+        raise UsageError(
+            f"{start}: no briefing project here or in any folder above (none has {CONFIG_NAME} "
+            f"or {DEFAULT_CONTENT}/); run briefing init to make one, or pass --project"
+        )
+    root = found
     config_path = root / CONFIG_NAME
-    if config_path.exists() or config_path.is_symlink():
+    # A link is left to load_yaml, which confines it; a plain all-comment file sets nothing.
+    commented_out = not config_path.is_symlink() and only_comments(config_path)
+    if (config_path.exists() or config_path.is_symlink()) and not commented_out:
         loaded, problems = load_yaml(config_path, CONFIG_NAME, root)
         config = None
         if loaded is not None and not problems:
@@ -144,6 +167,15 @@ def find_project(start: Path) -> Project:
             f"(one with {config.content}/ and {config.seeds}/) or pass --project"
         )
     return project
+
+
+def only_comments(path: Path) -> bool:
+    """A briefing.yaml with every line commented out (as `briefing init` writes it) sets nothing."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False  # load_yaml says what is wrong with it
+    return all(not line.strip() or line.lstrip().startswith("#") for line in lines)
 
 
 FILENAME_FIELDS = {"date": 10, "version": 20}  # each field's longest value

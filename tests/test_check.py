@@ -322,7 +322,7 @@ def test_cross_source_disagreement_is_a_warning(project: Path, kind: str) -> Non
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [warning]
     assert result.stdout.endswith(
-        "1 cross-source disagreements (0 explained); 0 errors, 1 warning\n"
+        "1 cross-source disagreement (0 explained); 0 errors, 1 warning\n"
     )
 
 
@@ -350,7 +350,7 @@ def test_reconciliation_explains_the_disagreement(project: Path) -> None:
         "alpha more than 900 billion yuan (actual); beta 800 billion yuan (actual)\n"
     ) in result.stdout
     assert result.stdout.endswith(
-        "1 cross-source disagreements (1 explained); 0 errors, 0 warnings\n"
+        "1 cross-source disagreement (1 explained); 0 errors, 0 warnings\n"
     )
 
 
@@ -437,3 +437,10 @@ def test_repository_project_passes_strict_check() -> None:
         r"0 errors, 0 warnings\n",
         result.stdout,
     )
+
+
+def test_a_strict_build_refused_for_warnings_alone_says_so(project: Path) -> None:
+    warning = _disagree(project, "status")
+    result = CliRunner().invoke(app, ["build", "--strict", "-f", "html", "-C", str(project)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [warning, "1 warning with --strict; nothing was built."]

@@ -8,7 +8,6 @@ error count: no traceback, no extra noise.
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def test_base_project_is_clean(project: Path) -> None:
     result = check(project, "--strict")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert "1 sources, 3 excerpts proven" in result.stdout
+    assert "1 source, 3 excerpts proven" in result.stdout
 
 
 # case file in tests/cases/ -> the content file it replaces -> the exact lines on stderr
@@ -368,8 +367,7 @@ def test_unknown_top_level_field_lists_the_allowed_ones(project: Path) -> None:
 def test_no_content_folder_is_a_usage_error(tmp_path: Path) -> None:
     result = check(tmp_path)
     assert result.exit_code == 2
-    assert re.fullmatch(
-        r"error: content: no content folder here; run briefing in a project folder "
-        r"\(one with content/ and seeds/\) or pass --project\n",
-        result.stderr,
+    assert result.stderr == (
+        f"error: {tmp_path}: no briefing project here or in any folder above (none has "
+        "briefing.yaml or content/); run briefing init to make one, or pass --project\n"
     )
