@@ -7,6 +7,9 @@ cache warm and empty), docx and html; a bare process that imports WeasyPrint and
 same final HTML; pandoc writing a DOCX from equivalent Markdown (benchmarks/markdown.py);
 pandoc -> HTML -> WeasyPrint; `briefing check`. Then `briefing check` and `briefing --help` on
 the repository's own five-source briefing, and a profile of one PDF and one DOCX build.
+Then save to updated page: `briefing serve` running, a page open in Debian's headless Chromium,
+a content file saved, and the time until the page shows its new text (`--save-to-page` runs only
+this measure and merges it into the results).
 Writes benchmarks/results.json and docs/benchmarks.md. Not part of the test command.
 """
 
@@ -18,7 +21,9 @@ import itertools
 import json
 import os
 import platform
+import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -131,6 +136,89 @@ def timed(command: list[str], runs: int, before: Any = None) -> dict[str, float]
         "max": round(max(times), 3),
         "peak_rss_mb": round(max(peaks)),
     }
+
+
+def chromium() -> Any:
+    """Debian's headless chromium through Debian's chromium-driver (nothing is downloaded)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    profile = tempfile.mkdtemp(prefix="bench-chromium-")
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                     "--disable-background-networking", "--disable-component-update",
+                     f"--user-data-dir={profile}", "--window-size=1280,1600"):  # fmt: skip
+        options.add_argument(argument)
+    return webdriver.Chrome(
+        service=Service(executable_path="/usr/bin/chromedriver"), options=options
+    )
+
+
+def save_to_page(size: int, runs: int, work: Path) -> dict[str, Any]:
+    """Seconds from saving a content file to the open page showing its new text, in a browser.
+
+    `briefing serve` runs as the editor runs it; each run saves a new summary sentence into one
+    source and polls the page (every 10 ms) until the reloaded page contains it.
+    """
+    project = synthetic_project(work / "serve", size)
+    command = [BRIEFING, "serve", "--project", str(project), "--port", "0"]
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert server.stdout is not None
+    url = None
+    for line in server.stdout:
+        found = re.search(r"serving (http://\S+) ", line)
+        if found:
+            url = found.group(1)
+            break
+    if url is None:
+        raise SystemExit(f"briefing serve did not start at N={size}")
+    target = next(
+        p for p in sorted((project / "content").glob("source-*.yaml"))
+        if re.search(r"^summary: [^'\"]", p.read_text(encoding="utf-8"), re.MULTILINE)
+    )  # fmt: skip
+    original = target.read_text(encoding="utf-8")
+    driver = chromium()
+    times = []
+    try:
+        driver.get(url)
+        for run in range(runs):
+            sentence = f"Saved edit number {run}."
+            started = time.perf_counter()
+            target.write_text(original.replace("summary: ", f"summary: {sentence} ", 1))
+            while not driver.execute_script(
+                "return document.body.textContent.includes(arguments[0]);", sentence
+            ):
+                time.sleep(0.01)
+            times.append(time.perf_counter() - started)
+            time.sleep(1)  # the page's event stream reconnects before the next save
+    finally:
+        driver.quit()
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+    return {
+        "median": round(statistics.median(times), 3),
+        "min": round(min(times), 3),
+        "max": round(max(times), 3),
+        "peak_rss_mb": None,
+    }
+
+
+SAVE_TO_PAGE_LIMITS = {5: 0.6, 50: 1.5}  # seconds, from the editor's-loop issue
+
+
+def save_to_page_targets(measured: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "target": f"N={n}: save to updated page",
+            "measured": m["median"],
+            "limit": SAVE_TO_PAGE_LIMITS[int(n)],
+            "unit": "s",
+            "met": m["median"] <= SAVE_TO_PAGE_LIMITS[int(n)],
+        }
+        for n, m in measured.items()
+        if int(n) in SAVE_TO_PAGE_LIMITS
+    ]
 
 
 def pdf_pages(path: Path) -> int:
@@ -322,6 +410,11 @@ def markdown_report(results: dict[str, Any]) -> str:
             f"| 5 (real) | {name} | {m['median']:.2f} | {m['min']:.2f}–{m['max']:.2f} "
             f"| {m['peak_rss_mb']} |"
         )
+    for n, m in results.get("save to updated page", {}).items():
+        lines.append(
+            f"| {n} | save to updated page (`briefing serve`, headless Chromium) "
+            f"| {m['median']:.2f} | {m['min']:.2f}–{m['max']:.2f} | – |"
+        )
     lines += ["", "## Targets", "", "| target | measured | limit | met |", "|---|---|---|---|"]
     for t in results["targets"]:
         lines.append(
@@ -361,6 +454,32 @@ def markdown_report(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def measure_save_to_page(sizes: list[int], runs: int) -> dict[str, Any]:
+    measured = {}
+    for size in sizes:
+        if size in SAVE_TO_PAGE_LIMITS:
+            with tempfile.TemporaryDirectory() as tmp:
+                print(f"save to page, N={size} …", file=sys.stderr)
+                measured[str(size)] = save_to_page(size, runs, Path(tmp))
+    return measured
+
+
+def merge_save_to_page(sizes: list[int], runs: int) -> None:
+    """Only the save-to-page measure, merged into the results of the last full run."""
+    path = REPO / "benchmarks" / "results.json"
+    results = json.loads(path.read_text())
+    measured = measure_save_to_page(sizes, runs)
+    results["save to updated page"] = {**results.get("save to updated page", {}), **measured}
+    results["save to updated page runs"] = runs
+    names = {t["target"] for t in save_to_page_targets(measured)}
+    results["targets"] = [t for t in results["targets"] if t["target"] not in names]
+    results["targets"] += save_to_page_targets(measured)
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    report = markdown_report(results)
+    (REPO / "docs" / "benchmarks.md").write_text(report, encoding="utf-8")
+    print(json.dumps(measured, indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50, 200])
@@ -370,7 +489,15 @@ def main() -> None:
     )
     parser.add_argument("--profile-size", type=int, default=50)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument(
+        "--save-to-page",
+        action="store_true",
+        help="run only the save-to-updated-page measure and merge it into results.json",
+    )
     args = parser.parse_args()
+    if args.save_to_page:
+        merge_save_to_page(args.sizes, args.runs)
+        return
     pandoc = pandoc_binary()
     # Bytecode for every module, as an installed package has it: without it (an edited checkout,
     # or PYTHONDONTWRITEBYTECODE) every timed process would compile the changed modules again.
@@ -404,7 +531,9 @@ def main() -> None:
             results["profiles"] = {
                 fmt: profile(fmt, args.profile_size, Path(tmp)) for fmt in ("pdf", "docx")
             }
+    results["save to updated page"] = measure_save_to_page(args.sizes, args.runs)
     results["targets"] = targets(results["sizes"], results["real"])
+    results["targets"] += save_to_page_targets(results["save to updated page"])
     results["docx against pandoc"] = docx_ratios(results["sizes"], results["real"])
     results["marginal"] = marginal(results["sizes"])
     (REPO / "benchmarks" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
