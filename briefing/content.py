@@ -124,10 +124,46 @@ def load_content(project: Project) -> Content:
     content = Content(front, front_file, sources, files)
     if metrics is not None:
         content.metrics, content.metrics_file = list(metrics.metrics), metrics_file
-    problems += _cross_checks(project, content)
+    problems += _cross_checks(project, content) + _section_problems(content)
     if problems:
         raise ContentError(problems)
+    if front.sections:
+        content.sources = {sid: sources[sid] for sid in front.sections}
     return content
+
+
+def _section_problems(content: Content) -> list[Problem]:
+    """The front matter's `sections` orders every source once: none unknown, left out, or twice."""
+    order = content.front.sections
+    if not order:
+        return []
+    where = content.front_file
+    problems = []
+    seen: set[str] = set()
+    for i, source_id in enumerate(order):
+        if source_id not in content.sources:
+            problems.append(_unknown_source(where, ("sections", i), source_id, content))
+        elif source_id in seen:
+            problems.append(
+                Problem(
+                    where.locate(("sections", i)),
+                    f"{source_id!r} is listed twice; expected each source once",
+                    f"sections[{i}]",
+                )
+            )
+        seen.add(source_id)
+    missing = [sid for sid in content.sources if sid not in seen]
+    if missing:
+        names = ", ".join(missing)
+        problems.append(
+            Problem(
+                where.locate(("sections",)),
+                f"leaves out {names}; list every source where its section belongs "
+                "(or remove sections: to keep the content files' order)",
+                "sections",
+            )
+        )
+    return problems
 
 
 def _cross_checks(project: Project, content: Content) -> list[Problem]:

@@ -349,3 +349,8 @@ class FrontMatter(Strict):
     executive_summary: Text = Field(description=CITING)
     reconciliations: list[Reconciliation] = Field(default_factory=list, max_length=100)
     charts: list[ChartRequest] = Field(default_factory=list, max_length=20)
+    sections: list[Slug] = Field(
+        default_factory=list,
+        max_length=500,
+        description="source ids in the order their sections appear; empty: content file order",
+    )

@@ -121,3 +121,78 @@ def test_a_missing_folder_is_a_usage_error(tmp_path: Path) -> None:
 )
 def test_counts_read_right(count: int, noun: str, text: str) -> None:
     assert counted(count, noun) == text
+
+
+def two_sources(tmp_path: Path) -> Path:
+    """The starter project and a second source whose file name sorts first."""
+    CliRunner().invoke(app, ["init", str(tmp_path)])
+    seed = (tmp_path / "seeds" / "example-source.txt").read_text(encoding="utf-8")
+    (tmp_path / "seeds" / "another.txt").write_text(seed, encoding="utf-8")
+    source = (tmp_path / "content" / "example-source.yaml").read_text(encoding="utf-8")
+    source = source.replace("seed: example-source.txt", "seed: another.txt")
+    source = source.replace("title: The widget", "title: Another report on the widget")
+    (tmp_path / "content" / "another-report.yaml").write_text(source, encoding="utf-8")
+    return tmp_path
+
+
+def section_order(root: Path) -> list[str]:
+    from briefing.content import load_content
+
+    return list(load_content(find_project(root)).sources)
+
+
+def add_sections(root: Path, listing: str) -> int:
+    """Append `sections:` to the front matter; return the line it starts on."""
+    front = root / "content" / "front-matter.yaml"
+    text = front.read_text(encoding="utf-8")
+    front.write_text(text + listing, encoding="utf-8")
+    return len(text.splitlines()) + 1
+
+
+def test_sections_follow_the_content_files_by_default(tmp_path: Path) -> None:
+    assert section_order(two_sources(tmp_path)) == ["another-report", "example-source"]
+
+
+def test_sections_follow_the_front_matter_list(tmp_path: Path) -> None:
+    root = two_sources(tmp_path)
+    add_sections(root, "sections: [example-source, another-report]\n")
+    assert section_order(root) == ["example-source", "another-report"]
+    built = CliRunner().invoke(app, ["build", "-q", "-f", "html", "-C", str(root)])
+    assert built.exit_code == 0, built.output
+    html = next((root / "build").glob("*.html")).read_text(encoding="utf-8")
+    assert html.index('id="src-example-source"') < html.index('id="src-another-report"')
+
+
+@pytest.mark.parametrize(
+    ("listing", "expected"),
+    [
+        (
+            "sections:\n  - example-source\n  - nope\n  - another-report\n",
+            "content/front-matter.yaml:{2}:5: sections[1]: no source with id 'nope'; "
+            "known sources: another-report, example-source",
+        ),
+        (
+            "sections:\n  - example-source\n  - another-report\n  - example-source\n",
+            "content/front-matter.yaml:{3}:5: sections[2]: 'example-source' is listed twice; "
+            "expected each source once",
+        ),
+        (
+            "sections:\n  - example-source\n",
+            "content/front-matter.yaml:{1}:3: sections: leaves out another-report; list every "
+            "source where its section belongs (or remove sections: to keep the content files' "
+            "order)",
+        ),
+    ],
+)
+def test_a_sections_list_names_every_source_once(
+    tmp_path: Path, listing: str, expected: str
+) -> None:
+    root = two_sources(tmp_path)
+    start = add_sections(root, listing)
+    result = CliRunner().invoke(app, ["check", "-C", str(root)])
+    assert result.exit_code == 1
+    item_lines = [start + n for n in range(4)]  # {n}: the line of the n-th item
+    assert result.stderr.splitlines() == [
+        expected.format(*item_lines),
+        "1 error; nothing was built.",
+    ]
