@@ -28,7 +28,29 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"briefing {version('briefing')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Options before the command: --version, --help."""
+
 
 ProjectOption = Annotated[
     Path,
@@ -115,7 +137,7 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(short_help="Write the JSON Schema of the content files, for editors.")
 def schema(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
@@ -138,7 +160,7 @@ def schema(
         output.write_text(text, encoding="utf-8")
 
 
-@app.command("build")
+@app.command("build", short_help="Check the content, then build PDF, DOCX and HTML into build/.")
 def build_command(
     project: ProjectOption = Path("."),
     format: Annotated[
@@ -196,28 +218,36 @@ def parse_formats(values: list[str]) -> list[Format]:
     return formats
 
 
-@app.command()
+@app.command(short_help="Scaffold content/<id>.yaml for a new seed.")
 def new(
-    seed: Annotated[Path, typer.Argument(help="The seed file, in seeds/.")],
+    seed: Annotated[
+        Path, typer.Argument(help="The seed file, in seeds/.", metavar="SEED", show_default=False)
+    ],
     project: ProjectOption = Path("."),
+    source_id: Annotated[
+        Optional[str],
+        typer.Option(
+            "--id", help="The source's id and file name (default: from the seed's file name)."
+        ),
+    ] = None,
 ) -> None:
-    """Scaffold content/<id>.yaml for a new seed, with its title, date and URL where stated.
+    """Scaffold content/<id>.yaml for a new seed, with its title, date and URL.
 
-    Refuses to overwrite an existing file.
+    Fills in what the seed's text states, and refuses to overwrite an existing file.
 
-    Example: briefing new seeds/005_report.txt
+    Example: briefing new seeds/005_report.txt --id caict-white-paper-2026
     """
     from .config import find_project
     from .scaffold import scaffold
 
     try:
-        target = scaffold(find_project(project), seed)
+        target = scaffold(find_project(project), seed, source_id)
     except BriefingError as error:
         raise _fail(error) from None
     typer.echo(f"wrote {target}; fill it in, then run: briefing check")
 
 
-@app.command()
+@app.command(short_help="Build strictly, then email the briefing under its marking.")
 def send(
     project: ProjectOption = Path("."),
     to: Annotated[Optional[list[str]], typer.Option(help="Recipient (repeat for more).")] = None,
@@ -332,7 +362,7 @@ def sent(
     )
 
 
-@app.command("watch")
+@app.command("watch", short_help="Rebuild on every change to content, seeds, templates or config.")
 def watch_command(
     project: ProjectOption = Path("."),
     format: Annotated[str, typer.Option("--format", "-f", help="pdf, docx, html or all.")] = "pdf",
@@ -356,7 +386,7 @@ def watch_command(
         raise _fail(error) from None
 
 
-@app.command()
+@app.command(short_help="Make a new project whose example passes check --strict.")
 def init(
     folder: Annotated[
         Path, typer.Argument(help="Folder for the new project (made if missing).")
@@ -382,7 +412,7 @@ def init(
     typer.echo(f"next: {where}briefing check, then briefing serve; README.md says what follows")
 
 
-@app.command()
+@app.command(short_help="Preview in a browser, rebuilt and reloaded on every save.")
 def serve(
     project: ProjectOption = Path("."),
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to serve on.")] = 8000,

@@ -9,7 +9,9 @@ from pathlib import Path
 from .config import Project
 from .errors import UsageError
 from .files import MAX_SEED_BYTES, create_file, decode_text, read_file
-from .models import SEED_NAME_PATTERN
+from .models import SEED_NAME_PATTERN, SLUG_PATTERN
+
+MAX_ID = 64  # as models.Slug
 
 # Text this scaffold writes (or shows in its comments) for the editor to replace; claims.py
 # refuses any content file that still holds it.
@@ -56,8 +58,24 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
-def scaffold(project: Project, seed: Path) -> Path:
-    seed = seed if seed.is_absolute() else (project.root / seed)
+def checked_id(source_id: str) -> str:
+    if len(source_id) > MAX_ID or not re.match(SLUG_PATTERN, source_id):
+        raise UsageError(
+            f"--id {source_id!r}: expected lowercase letters, digits and single hyphens, "
+            f"at most {MAX_ID} characters (it names content/<id>.yaml)"
+        )
+    return source_id
+
+
+def scaffold(project: Project, seed: Path, source_id: str | None = None) -> Path:
+    """Write content/<id>.yaml for `seed`; the id comes from the seed's name unless given.
+
+    A relative seed path is taken from the current folder when it names a file there (as
+    typed in content/, say), and otherwise from the project folder.
+    """
+    if not seed.is_absolute():
+        here = Path.cwd() / seed
+        seed = here if here.exists() or here.is_symlink() else project.root / seed
     shown = project.shown(seed)
     if not (seed.exists() or seed.is_symlink()):
         raise UsageError(f"{shown}: no such seed file")
@@ -71,7 +89,8 @@ def scaffold(project: Project, seed: Path) -> Path:
             f"in .txt or .md; rename it, for example to {project.config.seeds}/"
             f"{suggestion}{seed.suffix if seed.suffix in ('.txt', '.md') else '.txt'}"
         )
-    target = project.content_dir / f"{source_id_for(seed)}.yaml"
+    name = checked_id(source_id) if source_id is not None else source_id_for(seed)
+    target = project.content_dir / f"{name}.yaml"
     raw = read_file(seed, project.root, shown, limit=MAX_SEED_BYTES, kind="seeds")
     try:
         text = decode_text(raw)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from typer.testing import CliRunner
 
@@ -108,3 +109,37 @@ def test_new_source_end_to_end(project: Path) -> None:
     html = next((project / "build").glob("*.html")).read_text(encoding="utf-8")
     assert "New computing clusters opened" in html
     assert {p.suffix for p in (project / "build").glob("briefing-*")} == {".pdf", ".docx", ".html"}
+
+
+@pytest.mark.parametrize(
+    ("given", "made", "error"),
+    [
+        ("compute-clusters-2026", "content/compute-clusters-2026.yaml", None),
+        (
+            "Compute_Clusters",
+            None,
+            "error: --id 'Compute_Clusters': expected lowercase letters, digits and single "
+            "hyphens, at most 64 characters (it names content/<id>.yaml)\n",
+        ),
+        (
+            "a" * 65,
+            None,
+            f"error: --id '{'a' * 65}': expected lowercase letters, digits and single "
+            "hyphens, at most 64 characters (it names content/<id>.yaml)\n",
+        ),
+    ],
+)
+def test_new_takes_the_id_it_is_given(
+    project: Path, given: str, made: str | None, error: str | None
+) -> None:
+    (project / "seeds" / "005_compute.txt").write_text(SEED, encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["new", "seeds/005_compute.txt", "--id", given, "--project", str(project)]
+    )
+    if made is None:
+        assert result.exit_code == 2
+        assert result.stderr == error
+        assert not (project / "content" / "005-compute.yaml").exists()
+    else:
+        assert result.exit_code == 0, result.output
+        assert (project / made).is_file()

@@ -37,9 +37,23 @@ def test_readme_names_every_command() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     help_text = CliRunner().invoke(app, ["--help"]).output
     commands = help_text.split("Commands:")[1].split()
-    for command in ("check", "build", "schema", "new", "send", "sent"):
+    for command in ("check", "build", "schema", "new", "send", "sent", "watch", "init", "serve"):
         assert command in commands
         assert f"briefing {command}" in readme
+
+
+def test_help_lists_every_command_whole_and_answers_to_h_and_version() -> None:
+    from importlib.metadata import version
+
+    runner = CliRunner()
+    help_text = runner.invoke(app, ["--help"], env={"COLUMNS": "80"}).output
+    listed = help_text.split("Commands:")[1].strip().splitlines()
+    assert len(listed) == 9
+    for line in listed:
+        assert not line.endswith("...") and line.endswith(".") and len(line) <= 80, line
+    assert runner.invoke(app, ["-h"]).output == help_text
+    assert runner.invoke(app, ["serve", "-h"]).output.startswith("Usage: root serve [OPTIONS]")
+    assert runner.invoke(app, ["--version"]).output == f"briefing {version('briefing')}\n"
 
 
 def test_the_console_script_flushes_its_output_and_keeps_exit_statuses(tmp_path: Path) -> None:
@@ -51,7 +65,7 @@ def test_the_console_script_flushes_its_output_and_keeps_exit_statuses(tmp_path:
     assert help_run.returncode == 0 and help_run.stdout.startswith("Usage: briefing ")
     commands = help_run.stdout.split("Commands:")[1]
     assert [line.split()[0] for line in commands.strip().splitlines()] == [
-        "check", "schema", "build", "new", "send", "sent", "watch"
+        "check", "schema", "build", "new", "send", "sent", "watch", "init", "serve"
     ]  # fmt: skip
     assert help_run.stdout.endswith("\n")
     usage = subprocess.run(
