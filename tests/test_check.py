@@ -441,6 +441,10 @@ def test_repository_project_passes_strict_check() -> None:
 
 def test_a_strict_build_refused_for_warnings_alone_says_so(project: Path) -> None:
     warning = _disagree(project, "status")
+    from typer.testing import CliRunner
+
+    from briefing.cli import app
+
     result = CliRunner().invoke(app, ["build", "--strict", "-f", "html", "-C", str(project)])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [warning, "1 warning with --strict; nothing was built."]

@@ -27,7 +27,7 @@ ALPHA = "alpha.yaml"
 NUMBER = "expected a plain number such as 1.2 or 1882 (no units or commas)"
 FRONT_FIELDS = (
     "title, subtitle, short_title, date, organisation, author, version, marking, language, "
-    "keywords, takeaways, executive_summary, reconciliations, charts"
+    "keywords, takeaways, executive_summary, reconciliations, charts, sections"
 )
 MARKINGS = "TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT, TLP:RED"
 

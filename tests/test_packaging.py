@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,11 +17,23 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def test_wheel_ships_templates_and_fonts(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(REPO)],
+    # From a copy: setuptools writes its build/lib into the source tree, which is the project's
+    # output folder here.
+    source = tmp_path / "source"
+    shutil.copytree(
+        REPO,
+        source,
+        ignore=shutil.ignore_patterns(
+            ".venv", ".git", "build", "*.egg-info", "*_cache", "node_modules"
+        ),
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(source)],
         check=True,
         capture_output=True,
+        text=True,
     )
+    assert "absent from the `packages` configuration" not in built.stdout + built.stderr
     [wheel] = tmp_path.glob("briefing-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for shipped in (
@@ -29,6 +42,7 @@ def test_wheel_ships_templates_and_fonts(tmp_path: Path) -> None:
         "briefing/templates/fonts/OFL.txt",
         "briefing/templates/fonts/NotoSansSC-Regular-subset.ttf",
         "briefing/templates/fonts/NotoSerif-Regular.ttf",
+        "briefing/live.js",
     ):
         assert shipped in names
 
