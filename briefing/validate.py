@@ -87,10 +87,30 @@ def _message(model: type[BaseModel], at: tuple[Any, ...], error: Any) -> str:
         limit = next(iter(context.values()), "")
         return f"expected a number {bound} {_number(limit)}, got {_got(value)}"
     if kind.startswith("date"):
+        wrong = _impossible_date(value)
+        if wrong:
+            return f"{wrong}, got {_got(value)}"
         return f"expected a date written YYYY-MM-DD, got {_got(value)}"
     if kind == "literal_error":
         return f"expected one of {context.get('expected')}, got {_got(value)}"
     return str(error["msg"])
+
+
+def _impossible_date(value: Any) -> str | None:
+    """For a date written YYYY-MM-DD that does not exist, which part is wrong."""
+    import calendar
+
+    found = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not found:
+        return None
+    year, month, day = (int(part) for part in found.groups())
+    if not 1 <= month <= 12:
+        return f"month {month} does not exist (months are 01 to 12)"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        name = calendar.month_name[month]
+        return f"day {day} does not exist: {name} {year} has {days} days"
+    return None
 
 
 def _pattern_message(pattern: str, value: Any) -> str:

@@ -184,8 +184,8 @@ FIXTURE_CASES = [
         "bad_date",
         FRONT,
         [
-            "content/front-matter.yaml:2:7: date: expected a date written YYYY-MM-DD, "
-            "got '2026-02-30'"
+            "content/front-matter.yaml:2:7: date: day 30 does not exist: February 2026 has "
+            "28 days, got '2026-02-30'"
         ],
     ),
     (
@@ -371,3 +371,24 @@ def test_no_content_folder_is_a_usage_error(tmp_path: Path) -> None:
         f"error: {tmp_path}: no briefing project here or in any folder above (none has "
         "briefing.yaml or content/); run briefing init to make one, or pass --project\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ("2025-13-01", "month 13 does not exist (months are 01 to 12), got '2025-13-01'"),
+        ("2025-00-10", "month 0 does not exist (months are 01 to 12), got '2025-00-10'"),
+        ("2024-02-30", "day 30 does not exist: February 2024 has 29 days, got '2024-02-30'"),
+        ("2025-04-31", "day 31 does not exist: April 2025 has 30 days, got '2025-04-31'"),
+        ("2025-04-00", "day 0 does not exist: April 2025 has 30 days, got '2025-04-00'"),
+        ("25-04-01", "expected a date written YYYY-MM-DD, got '25-04-01'"),
+        ("1 April 2025", "expected a date written YYYY-MM-DD, got '1 April 2025'"),
+    ],
+)
+def test_an_impossible_date_says_which_part_is_wrong(written: str, message: str) -> None:
+    from briefing.load import Loaded
+    from briefing.models import FrontMatter
+    from briefing.validate import validate_model
+
+    _, problems = validate_model(FrontMatter, Loaded("front-matter.yaml", {"date": written}))
+    assert f"date: {message}" in [f"{p.field}: {p.message}" for p in problems]
