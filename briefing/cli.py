@@ -117,6 +117,14 @@ def check(
         bool, typer.Option("--verbose", "-v", help="List where each excerpt was found.")
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
+    format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text; json (one document on stdout); github (Actions annotations).",
+        ),
+    ] = "text",
 ) -> None:
     """Validate the content and prove every excerpt against its seed.
 
@@ -124,10 +132,19 @@ def check(
     sources, and exits 0 when clean, 1 on content errors (or warnings with --strict), 2 on
     usage errors.
 
-    Example: briefing check --strict
+    Example: briefing check --strict --format github
     """
-    from .check import run_check
+    from .check import REPORT_FORMATS, machine_report, run_check
 
+    if format not in REPORT_FORMATS:
+        raise _fail(UsageError(f"--format must be text, json or github, not {format!r}"))
+    if format != "text":
+        try:
+            text, failed = machine_report(project, strict=strict, format=format)
+        except BriefingError as error:
+            raise _fail(error) from None
+        sys.stdout.write(text)
+        raise typer.Exit(1 if failed else 0)
     out = Output(quiet, verbose)
     try:
         summary = run_check(project, strict=strict, out=out)
