@@ -34,6 +34,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import FileRefused, Location, Problem
+from .yaml_hints import yaml_hint
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 24
@@ -194,7 +195,11 @@ def load_yaml(path: Path, shown: str, project_root: Path) -> tuple[Loaded | None
         return None, [Problem(Location(shown, line, column), message)]
     except yaml.MarkedYAMLError as exc:
         line, column = where(exc.problem_mark)
-        return None, [Problem(Location(shown, line, column), _yaml_message(exc))]
+        message = _yaml_message(exc)
+        hint = yaml_hint(exc.problem or "", text, line)
+        return None, [
+            Problem(Location(shown, line, column), f"{message}; {hint}" if hint else message)
+        ]
     except yaml.YAMLError as exc:
         return None, [Problem(Location(shown, 1, 1), f"not valid YAML ({exc})")]
     if root is None:

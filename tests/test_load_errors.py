@@ -97,6 +97,43 @@ FIXTURE_CASES = [
         ALPHA,
         ["content/alpha.yaml:26:1: tab characters cannot indent YAML; indent with spaces"],
     ),
+    # YAML syntax errors say what to change
+    (
+        "list_under_empty_list",
+        ALPHA,
+        [
+            "content/alpha.yaml:29:3: not valid YAML: expected <block end>, but found "
+            "'<block sequence start>' while parsing a block mapping; a list item under "
+            "'recommendations: []' (line 28), which already ended the list; write "
+            "'recommendations:' with the items below it"
+        ],
+    ),
+    (
+        "over_indented_field",
+        ALPHA,
+        [
+            "content/alpha.yaml:26:13: not valid YAML: mapping values are not allowed here; "
+            "line 26 is indented 6 spaces and line 25's fields 4; indent the fields of one "
+            "mapping alike"
+        ],
+    ),
+    (
+        "under_indented_field",
+        ALPHA,
+        [
+            "content/alpha.yaml:26:4: not valid YAML: expected <block end>, but found "
+            "'<block mapping start>' while parsing a block collection; line 26 is indented 3 "
+            "spaces and line 25's fields 4; indent the fields of one mapping alike"
+        ],
+    ),
+    (
+        "unquoted_colon",
+        ALPHA,
+        [
+            "content/alpha.yaml:25:17: not valid YAML: mapping values are not allowed here; a "
+            "value that holds ': ' must be quoted, e.g. title: \"Widgets: a survey\""
+        ],
+    ),
     (
         "deep_nesting",
         ALPHA,
