@@ -25,8 +25,8 @@ from .content import Content
 from .errors import FileRefused, Location, Problem
 from .files import MAX_SEED_BYTES, decode_text, read_cache, read_file, write_cache
 from .models import Figure, SourceSummary
+from .nearest import GAP, miss_message
 
-GAP = re.compile(r"\s*\[(?:…|\.\.\.)\]\s*")
 _FOLD = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -57,10 +57,13 @@ class Folded:
     firsts: Sequence[int]
     original: str
 
-    def line_of(self, folded_index: int) -> int:
+    def original_index(self, folded_index: int) -> int:
+        """Where the folded character at `folded_index` came from in the original text."""
         run = bisect.bisect_right(self.starts, folded_index) - 1
-        index = self.firsts[run] + folded_index - self.starts[run] if run >= 0 else 0
-        return self.original.count("\n", 0, index) + 1
+        return self.firsts[run] + folded_index - self.starts[run] if run >= 0 else 0
+
+    def line_of(self, folded_index: int) -> int:
+        return self.original.count("\n", 0, self.original_index(folded_index)) + 1
 
 
 # What the folding rules must look at one character at a time: white space, hyphens and
@@ -108,6 +111,8 @@ class _Folder:
                     if last in ("", " "):
                         continue
                     piece = " "
+                if piece == "-" and last == "-":
+                    continue  # "--" typed for a dash: one dash, as an em dash folds to
                 if piece == "-" and last == " ":
                     # the space is this region's own: a region follows a plain character
                     out.pop()
@@ -150,12 +155,13 @@ def fold_text(text: str) -> str:
     """fold(text).text, without the index map: the same rules as whole-string regex passes."""
     if not text.isascii():
         text = _NON_ASCII.sub(lambda m: _fold_char(m[0]), text)
-    return _SPACE_BY_HYPHEN.sub("", _SPACES.sub(" ", text).strip(" "))
+    return _HYPHENS.sub("-", _SPACE_BY_HYPHEN.sub("", _SPACES.sub(" ", text).strip(" ")))
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _SPACES = re.compile(r"\s+")  # the characters str.isspace accepts, as fold's test
 _SPACE_BY_HYPHEN = re.compile(r" (?=-)|(?<=-) ")
+_HYPHENS = re.compile(r"-{2,}")
 
 
 def folded_seed(text: str, cache_dir: Path | None) -> Folded:
@@ -318,10 +324,10 @@ def _prove_source(
                 at = (key, i, attr)
                 line = locate_excerpt(text, seed)
                 if line is None:
+                    what = "quote text" if key == "quotes" and attr == "text" else "excerpt"
+                    message = miss_message(text, seed, name, what, fold)
                     report.problems.append(
-                        Problem(
-                            loaded.locate(at), _miss_message(text, seed, name), f"{key}[{i}].{attr}"
-                        )
+                        Problem(loaded.locate(at), message, f"{key}[{i}].{attr}")
                     )
                 elif attr == "excerpt":
                     report.found[(source_id, item.id)] = Found(name, line)
@@ -341,23 +347,6 @@ def locate_excerpt(excerpt: str, seed: Folded) -> int | None:
         first = index if first is None else first
         start = index + len(part)
     return None if first is None else seed.line_of(first)
-
-
-def _miss_message(excerpt: str, seed: Folded, name: str) -> str:
-    from rapidfuzz import fuzz
-
-    wanted = fold_text(GAP.split(excerpt)[0])
-    match = fuzz.partial_ratio_alignment(wanted, seed.text)
-    if match is None or match.score < 40:
-        return f"excerpt not found in seeds/{name}, and nothing in it comes close"
-    passage = seed.text[match.dest_start : match.dest_end]
-    if len(passage) > 160:
-        passage = passage[:157] + "…"
-    line = seed.line_of(match.dest_start)
-    return (
-        f"excerpt not found in seeds/{name}; nearest passage "
-        f'(seeds/{name}:{line}, {match.score:.0f}% alike): "{passage}"'
-    )
 
 
 def numbers_in(text: str) -> set[Decimal]:
