@@ -22,7 +22,7 @@ from .errors import BriefingError, ContentError
 # Files editors write beside the one being saved: Vim's swap and probe files, Emacs' lock and
 # auto-save files, GNOME's and JetBrains' atomic-save files, backups. Saving one is not an edit.
 EDITOR_TEMPORARY = re.compile(
-    r"""^(\..*\.sw[a-p]|4913|\.\#.*|\#.*\#|.*~|\.goutputstream-.*|.*\.___jb_\w+___
+    r"""^(\..*\.sw.|4913|\.\#.*|\#.*\#|.*~|\.goutputstream-.*|.*\.___jb_\w+___
     |.*\.(tmp|temp|swp|bak)|\.DS_Store|flycheck_.*)$""",
     re.VERBOSE,
 )

@@ -277,7 +277,7 @@ def test_excerpts_that_are_not_in_the_seed(excerpt: str) -> None:
             "Analysts called it a `two-speed` market",
             "excerpt not found in seeds/s.txt; nearest passage (seeds/s.txt:3, 95% alike), first "
             'difference in [ ]: seed "…Analysts called it a [‘]two-speed’ market,…", excerpt '
-            '"Analysts called it a [`]two-speed` market"; the seed has \'‘\' (U+2018) where the '
+            "\"Analysts called it a [`]two-speed` market\"; the seed has '‘' (U+2018) where the "
             "text has '`'",
         ),
         (
