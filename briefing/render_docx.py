@@ -131,7 +131,8 @@ class _Layout:
         self.contents(doc)
         for section in doc.sections:
             self.source(section)
-        self.across(doc, charts_png)
+        if doc.comparison or doc.charts:  # with nothing to compare, no empty chapter
+            self.across(doc, charts_png)
         self.appendix(doc)
         self.w.finish()
 
@@ -161,7 +162,8 @@ class _Layout:
         meta = [("Date", long_date(front.date)), ("Version", front.version)]
         if front.author:
             meta.append(("Author", front.author))
-        meta.append(("Sources", f"{len(doc.sections)} documents, listed in the appendix"))
+        count = len(doc.sections)
+        meta.append(("Sources", f"{count} document{'s' * (count != 1)}, listed in the appendix"))
         for label, value in meta:
             p = w.para("Cover Meta")
             w.run(p, f"{label}: ", "Strong")
@@ -176,10 +178,9 @@ class _Layout:
         self.heading(1, "Contents", "contents")
         entries = [("executive-summary", "Executive summary")]
         entries += [(s.anchor, f"{s.number}. {s.info.title}") for s in doc.sections]
-        entries += [
-            ("across-sources", f"{len(doc.sections) + 1}. Across the sources"),
-            ("appendix", "Appendix: sources"),
-        ]
+        if doc.comparison or doc.charts:
+            entries.append(("across-sources", f"{len(doc.sections) + 1}. Across the sources"))
+        entries.append(("appendix", "Appendix: sources"))
         for anchor, title in entries:
             page = field(f"PAGEREF {bookmark_name(anchor)} \\h", "#")
             self.w.link(self.w.para("TOC 1"), title, anchor, run("\t"), page)
@@ -267,13 +268,13 @@ class _Layout:
 
     def across(self, doc: Document, charts_png: dict[str, bytes]) -> None:
         self.heading(1, f"{len(doc.sections) + 1}. Across the sources", "across-sources")
-        self.w.para(
-            "Normal",
-            "Figures that two or more sources give for the same metric and period, side by "
-            "side. Where they differ, the row says whether in value, status or wording, and the "
-            "note beneath it says which figure the briefing uses and why.",
-        )
         if doc.comparison:
+            self.w.para(
+                "Normal",
+                "Figures that two or more sources give for the same metric and period, side by "
+                "side. Where they differ, the row says whether in value, status or wording, and "
+                "the note beneath it says which figure the briefing uses and why.",
+            )
             t = self.table(["Metric and period", "Source", "Reported", "Status"], [30, 36, 21, 13])
             for row in doc.comparison:
                 comparison_row(self.w, t, row, doc)

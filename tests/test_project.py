@@ -196,3 +196,23 @@ def test_a_sections_list_names_every_source_once(
         expected.format(*item_lines),
         "1 error; nothing was built.",
     ]
+
+
+def test_with_nothing_to_compare_there_is_no_empty_cross_source_chapter(tmp_path: Path) -> None:
+    import docx
+
+    CliRunner().invoke(app, ["init", str(tmp_path)])
+    built = CliRunner().invoke(app, ["build", "-q", "-f", "html", "-C", str(tmp_path)])
+    assert built.exit_code == 0, built.output
+    built = CliRunner().invoke(app, ["build", "-q", "-f", "docx", "-C", str(tmp_path)])
+    assert built.exit_code == 0, built.output
+    html = next((tmp_path / "build").glob("*.html")).read_text(encoding="utf-8")
+    assert "Across the sources" not in html and "comparison" not in html
+    assert "<dd>1 document, listed in the appendix</dd>" in html
+    assert 'href="#appendix"' in html
+    document = docx.Document(str(next((tmp_path / "build").glob("*.docx"))))
+    texts = [p.text for p in document.paragraphs]
+    assert not any("Across the sources" in t for t in texts)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "Sources: 1 document, listed in the appendix" in cells + texts
+    assert "Appendix: sources" in texts
