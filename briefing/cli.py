@@ -154,22 +154,43 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command(short_help="Write the JSON Schema of the content files, for editors.")
+@app.command(short_help="Write the JSON Schema of each kind of file, for editors.")
 def schema(
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="source, front-matter, metrics, config, or all (with -o FOLDER).",
+            show_default=True,
+        ),
+    ] = "source",
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write to this file (a folder for all)."),
     ] = None,
 ) -> None:
-    """Write the JSON Schema of the content files, for completion in an editor.
+    """Write the JSON Schema of a kind of file, for completion and checks in an editor.
 
-    Content files point at it with a first line such as
-    '# yaml-language-server: $schema=../schema/source.schema.json'.
+    Each file names its schema in its first line: content/<id>.yaml points at
+    '../schema/source.schema.json', content/front-matter.yaml at
+    '../schema/front-matter.schema.json', content/metrics.yaml at '../schema/metrics.schema.json',
+    briefing.yaml at 'schema/briefing.schema.json'.
 
-    Example: briefing schema -o schema/source.schema.json
+    Example: briefing schema all -o schema/
     """
-    from .schema import content_schema
+    from .schema import KINDS, schema_text
 
-    text = content_schema()
+    if kind != "all" and kind not in KINDS:
+        raise _fail(
+            UsageError(f"KIND must be source, front-matter, metrics, config or all, not {kind!r}")
+        )
+    if kind == "all":
+        if output is None:
+            raise _fail(UsageError("all writes a file per kind: name their folder with -o"))
+        output.mkdir(parents=True, exist_ok=True)
+        for name, (_, file_name, _) in KINDS.items():
+            (output / file_name).write_text(schema_text(name), encoding="utf-8")
+        return
+    text = schema_text(kind)
     if output is None:
         sys.stdout.write(text)
     else:

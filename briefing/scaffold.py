@@ -115,7 +115,7 @@ def scaffold(project: Project, seed: Path, source_id: str | None = None) -> Path
 
 
 TEMPLATE = """\
-# yaml-language-server: $schema=../schema/content.schema.json
+# yaml-language-server: $schema=../schema/source.schema.json
 # One summary of one seed. Every item carries `excerpt`: the seed's exact words that support it.
 # `briefing check` proves each excerpt against the seed and reports file:line problems.
 source:

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from .config import CONFIG_NAME
 from .errors import UsageError
-from .schema import content_schema
+from .schema import KINDS, schema_text
 
 CONFIG = """\
+# yaml-language-server: $schema=schema/briefing.schema.json
 # briefing.yaml: this project's defaults; command-line options override them.
 # Every key is optional; the values below are the defaults.
 
@@ -31,7 +32,7 @@ CONFIG = """\
 """
 
 FRONT_MATTER = """\
-# yaml-language-server: $schema=../schema/content.schema.json
+# yaml-language-server: $schema=../schema/front-matter.schema.json
 # The briefing itself: title, marking, key takeaways and the executive summary.
 title: Example briefing
 subtitle: What one example source reports
@@ -57,7 +58,7 @@ Supply of parts remains the main constraint on growth.
 """
 
 SOURCE = """\
-# yaml-language-server: $schema=../schema/content.schema.json
+# yaml-language-server: $schema=../schema/source.schema.json
 # One summary of one seed (seeds/example-source.txt). Every item carries `excerpt`: the seed's
 # exact words that support it; `briefing check` proves each one against the seed.
 source:
@@ -112,7 +113,7 @@ def starter_files(folder: Path, date: str) -> dict[Path, str]:
         folder / "content" / "front-matter.yaml": FRONT_MATTER.format(date=date),
         folder / "content" / "example-source.yaml": SOURCE,
         folder / "seeds" / "example-source.txt": SEED,
-        folder / "schema" / "content.schema.json": content_schema(),
+        **{folder / "schema" / file: schema_text(kind) for kind, (_, file, _) in KINDS.items()},
         folder / "README.md": README.format(name=folder.resolve().name or "Briefing"),
         folder / ".gitignore": "build/\n",
     }

@@ -26,7 +26,7 @@ def test_new_scaffolds_metadata_and_refuses_to_overwrite(project: Path) -> None:
     assert result.exit_code == 0, result.output
     target = project / "content" / "005-compute.yaml"
     text = target.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../schema/content.schema.json")
+    assert text.startswith("# yaml-language-server: $schema=../schema/source.schema.json")
     data = yaml.safe_load(text)
     assert data["source"]["title"] == "Provinces race to build computing clusters for AI"
     assert data["source"]["url"] == "https://example.org/news/ai-compute-2026"

@@ -20,7 +20,10 @@ STARTER = [
     "content/front-matter.yaml",
     "content/example-source.yaml",
     "seeds/example-source.txt",
-    "schema/content.schema.json",
+    "schema/source.schema.json",
+    "schema/front-matter.schema.json",
+    "schema/metrics.schema.json",
+    "schema/briefing.schema.json",
     "README.md",
     ".gitignore",
 ]
@@ -39,8 +42,14 @@ def test_init_makes_a_project_that_passes_check_strict(tmp_path: Path) -> None:
         "1 source, 3 excerpts proven; 0 cross-source disagreements (0 explained); "
         "0 errors, 0 warnings\n"
     )
-    schema = CliRunner().invoke(app, ["schema"]).stdout
-    assert (folder / "schema" / "content.schema.json").read_text(encoding="utf-8") == schema
+    for kind, name in [
+        ("source", "source"),
+        ("front-matter", "front-matter"),
+        ("metrics", "metrics"),
+        ("config", "briefing"),
+    ]:
+        schema = CliRunner().invoke(app, ["schema", kind]).stdout
+        assert (folder / "schema" / f"{name}.schema.json").read_text(encoding="utf-8") == schema
     assert "briefing serve" in (folder / "README.md").read_text(encoding="utf-8")
 
 
@@ -216,3 +225,37 @@ def test_with_nothing_to_compare_there_is_no_empty_cross_source_chapter(tmp_path
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Sources: 1 document, listed in the appendix" in cells + texts
     assert "Appendix: sources" in texts
+
+
+SCHEMA_FILES = {
+    "source": "source",
+    "front-matter": "front-matter",
+    "metrics": "metrics",
+    "config": "briefing",
+}
+
+
+@pytest.mark.parametrize("kind", list(SCHEMA_FILES))
+def test_the_committed_schema_is_what_briefing_schema_writes(kind: str) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    written = CliRunner().invoke(app, ["schema", kind]).stdout
+    committed = repo / "schema" / f"{SCHEMA_FILES[kind]}.schema.json"
+    assert committed.read_text(encoding="utf-8") == written, "run: briefing schema all -o schema/"
+
+
+@pytest.mark.parametrize("kind", list(SCHEMA_FILES))
+def test_every_field_of_the_schema_is_described(kind: str) -> None:
+    from briefing.schema import kind_schema
+
+    schema = kind_schema(kind)
+    for name, definition in [("top", schema), *schema.get("$defs", {}).items()]:
+        for field, spec in definition.get("properties", {}).items():
+            assert spec.get("description"), f"{name}.{field}"
+
+
+def test_every_content_file_points_at_its_schema() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    for path in (repo / "content").glob("*.yaml"):
+        kind = path.stem if path.stem in ("front-matter", "metrics") else "source"
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schema/{kind}.schema.json", path
