@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 APT_PACKAGES := poppler-utils libreoffice-writer-nogui libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core chromium chromium-driver
-# The HTML validators the tests run (html-validate, axe-core), from npm, locked; node is the machine's.
+# The HTML validators the tests run (html-validate, axe-core) and the YAML language server
+# editors run (for the schema tests), from npm, locked; node is the machine's.
 NODE_TOOLS := tests/js/node_modules/.package-lock.json
 
 .PHONY: pdf docx html all test lint typecheck check bench system-deps clean
