@@ -367,7 +367,7 @@ def _covering_note(message: Optional[str], message_file: Optional[Path]) -> Opti
     return check_note(text, str(message_file))
 
 
-@app.command()
+@app.command(short_help="List who received which version of the briefing, from the log.")
 def sent(
     project: ProjectOption = Path("."),
 ) -> None:

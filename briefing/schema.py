@@ -102,6 +102,14 @@ DESCRIPTIONS = {
     "EmailSettings.ca_file": "A CA certificate file for a private relay.",
     "EmailSettings.timeout": "Seconds to wait for the server.",
     "EmailSettings.attach": "What to attach: pdf and/or docx.",
+    "EmailSettings.greeting": "The message's first line.",
+    "EmailSettings.signature": "The message's closing lines.",
+    "Config.distribution": "Who may receive the briefing under each marking.",
+    "Distribution.organisation": "The organisation's own domains (default: the sender's).",
+    "Distribution.domains": "Partner domains that may receive GREEN and AMBER briefings.",
+    "Distribution.markings": "A rule of its own for a marking, replacing its TLP default.",
+    "MarkingRule.domains": "The domains that may receive briefings under this marking.",
+    "MarkingRule.addresses": "Addresses that may receive them, whatever their domain.",
 }
 
 
