@@ -24,8 +24,8 @@ def test_wheel_ships_templates_and_fonts(tmp_path: Path) -> None:
         REPO,
         source,
         ignore=shutil.ignore_patterns(
-            ".venv", ".git", "build", "*.egg-info", "*_cache", "node_modules"
-        ),
+            ".venv", ".git", "build", "*.egg-info", "*_cache", "node_modules", "__pycache__"
+        ),  # as a fresh clone has it
     )
     built = subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(source)],
