@@ -216,7 +216,7 @@ def test_with_nothing_to_compare_there_is_no_empty_cross_source_chapter(tmp_path
     built = CliRunner().invoke(app, ["build", "-q", "-f", "docx", "-C", str(tmp_path)])
     assert built.exit_code == 0, built.output
     html = next((tmp_path / "build").glob("*.html")).read_text(encoding="utf-8")
-    assert "Across the sources" not in html and "comparison" not in html
+    assert "Across the sources" not in html and '<table class="comparison"' not in html
     assert "<dd>1 document, listed in the appendix</dd>" in html
     assert 'href="#appendix"' in html
     document = docx.Document(str(next((tmp_path / "build").glob("*.docx"))))
