@@ -42,11 +42,24 @@ author: Your name
 version: "0.1"
 marking: TLP:CLEAR          # TLP:CLEAR, TLP:GREEN, TLP:AMBER, TLP:AMBER+STRICT or TLP:RED
 takeaways:
-  - text: The example source reports that the widget industry grew to 4.2 billion euros in 2025.
+  - text: >-
+      The example source reports that the widget industry grew to 4.2 billion euros in 2025
+      [@example-source/widget-industry-2025].
     sources: [example-source]
 executive_summary: >-
   One example source, summarised to show the shape of a briefing. Replace it with your own
   sources: put each text in seeds/, then run `briefing new seeds/<file>`.
+"""
+
+METRICS = """\
+# yaml-language-server: $schema=../schema/metrics.schema.json
+# Every metric a figure may name, declared once, so figures of one metric mean the same.
+metrics:
+  - key: widget-industry-size
+    label: Widget industry size
+    definition: Annual revenue of the widget industry, nationwide.
+    basis: industry revenue in the year stated
+    unit: billion euros
 """
 
 SEED = """\
@@ -112,6 +125,7 @@ def starter_files(folder: Path, date: str) -> dict[Path, str]:
         folder / CONFIG_NAME: CONFIG,
         folder / "content" / "front-matter.yaml": FRONT_MATTER.format(date=date),
         folder / "content" / "example-source.yaml": SOURCE,
+        folder / "content" / "metrics.yaml": METRICS,
         folder / "seeds" / "example-source.txt": SEED,
         **{folder / "schema" / file: schema_text(kind) for kind, (_, file, _) in KINDS.items()},
         folder / "README.md": README.format(name=folder.resolve().name or "Briefing"),

@@ -19,6 +19,7 @@ STARTER = [
     "briefing.yaml",
     "content/front-matter.yaml",
     "content/example-source.yaml",
+    "content/metrics.yaml",
     "seeds/example-source.txt",
     "schema/source.schema.json",
     "schema/front-matter.schema.json",
