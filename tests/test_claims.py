@@ -7,6 +7,7 @@ at the word or number it is about, and report nothing else.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -270,6 +271,8 @@ def spellings(value: Decimal, magnitude: str) -> st.SearchStrategy[str]:
     grouped = f"{int(whole):,}" + (f".{decimals}" if decimals else "")
     word = f" {magnitude}" if magnitude else ""
     forms = [f"{plain}{word}", f"{grouped}{word}"]
+    if not magnitude and re.fullmatch(r"(19|20)\d\d", plain):
+        forms.remove(plain)  # written so, 1900 to 2099 is a year, not a claim (NUMBER's rules)
     if not magnitude:
         forms += [f"{grouped}%", f"{grouped} percent", f"{grouped}-percentage-point"]
     qualifiers = st.sampled_from(["", "nearly ", "more than ", "about ", "over ", "under "])
