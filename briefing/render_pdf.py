@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -201,25 +202,28 @@ def render_pdf(
     fetcher = locked_fetcher(dirs)
     with logged_errors() as errors:
         try:
-            document = HTML(string=html, base_url=ASSET_SCHEME + "/", url_fetcher=fetcher).render()
-            stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            )
-            document.metadata.created = stamp
-            document.metadata.modified = stamp
-            document.metadata.title = title
-            options: dict[str, Any] = {
-                "pdf_variant": "pdf/ua-1",
-                "uncompressed_pdf": False,
-                "finisher": unambiguous_stream_ends,
-            }
-            if pdf_a:
-                options.update(pdf_variant="pdf/a-3a", pdf_tags=True, finisher=archival_finish)
-            if attachments:
-                options["attachments"] = [
-                    Attachment(string=data, name=name) for name, data in attachments
-                ]
-            data = document.write_pdf(**options)
+            with young_collections_only():
+                document = HTML(
+                    string=html, base_url=ASSET_SCHEME + "/", url_fetcher=fetcher
+                ).render()
+                stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
+                    "%Y-%m-%dT%H:%M:%SZ"
+                )
+                document.metadata.created = stamp
+                document.metadata.modified = stamp
+                document.metadata.title = title
+                options: dict[str, Any] = {
+                    "pdf_variant": "pdf/ua-1",
+                    "uncompressed_pdf": False,
+                    "finisher": unambiguous_stream_ends,
+                }
+                if pdf_a:
+                    options.update(pdf_variant="pdf/a-3a", pdf_tags=True, finisher=archival_finish)
+                if attachments:
+                    options["attachments"] = [
+                        Attachment(string=data, name=name) for name, data in attachments
+                    ]
+                data = document.write_pdf(**options)
         except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
             raise RenderError(f"PDF rendering failed: {one_line(str(exc))}") from exc
     raise_if_interrupted()  # WeasyPrint catches everything while it draws an SVG, signals too
@@ -253,3 +257,23 @@ def logged_errors() -> Iterator[list[str]]:
         yield messages
     finally:
         logger.removeHandler(handler)
+
+
+@contextmanager
+def young_collections_only() -> Iterator[None]:
+    """Let the cycle collector sweep only young objects while WeasyPrint lays out and draws.
+
+    Layout allocates millions of small objects, and each full collection walks every live one,
+    the growing box tree included: 13 full collections took 6.5 of 29 CPU seconds of a build at
+    50 sources. Objects from before the render are set aside (gc.freeze) and full collections
+    wait until it ends; young collections still free the short-lived cycles, so peak memory
+    grows by about 4% (docs/benchmarks.md).
+    """
+    young, middle, old = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(young, middle, 1_000_000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
+        gc.unfreeze()
