@@ -200,6 +200,7 @@ def render_pdf(
     from weasyprint import HTML, Attachment
 
     fetcher = locked_fetcher(dirs)
+    _count_pages_once()
     with logged_errors() as errors:
         try:
             with young_collections_only():
@@ -277,3 +278,27 @@ def young_collections_only() -> Iterator[None]:
     finally:
         gc.set_threshold(young, middle, old)
         gc.unfreeze()
+
+
+def _count_pages_once() -> None:
+    """Make pydyf's PDF.page_references a tuple built once per page count, not on every read.
+
+    The property builds a tuple of every page's reference each time it is read, and
+    WeasyPrint's PDF/UA tagging reads it once per tagged box, so writing the tags grew with
+    pages times boxes. The memo is keyed by the page count, so a page added later still shows.
+    """
+    import pydyf
+
+    if getattr(pydyf.PDF, "_briefing_memo", False):
+        return
+
+    def page_references(pdf: Any) -> tuple[bytes, ...]:
+        kids = pdf.pages["Kids"]
+        memo: tuple[int, tuple[bytes, ...]] | None = pdf.__dict__.get("_briefing_page_references")
+        if memo is None or memo[0] != len(kids):
+            memo = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
+            pdf.__dict__["_briefing_page_references"] = memo
+        return memo[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF._briefing_memo = True
