@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import gc
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -201,12 +203,13 @@ def render_pdf(
 
     fetcher = locked_fetcher(dirs)
     _count_pages_once()
+    fonts = font_configuration(dirs)
     with logged_errors() as errors:
         try:
             with young_collections_only():
                 document = HTML(
                     string=html, base_url=ASSET_SCHEME + "/", url_fetcher=fetcher
-                ).render()
+                ).render(font_config=fonts)
                 stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
                     "%Y-%m-%dT%H:%M:%SZ"
                 )
@@ -258,6 +261,50 @@ def logged_errors() -> Iterator[list[str]]:
         yield messages
     finally:
         logger.removeHandler(handler)
+
+
+# The font configuration outlives a render: WeasyPrint builds a Fontconfig configuration and
+# copies every @font-face file into it on each render unless it is given one to reuse, and a
+# reused one keeps Pango's font and shaping caches warm, which is what `briefing watch` wants.
+# One entry, keyed by the template files, so an edited stylesheet or font starts a fresh one.
+_FONTS: dict[tuple[tuple[str, int, int], ...], Any] = {}
+
+
+def font_configuration(dirs: list[Path]) -> Any:
+    """The FontConfiguration for these template folders, kept while their files stay the same."""
+    key = template_files_key(dirs)
+    config = _FONTS.get(key)
+    if config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        release_fonts()
+        config = _FONTS[key] = FontConfiguration()
+    return config
+
+
+def template_files_key(dirs: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Every file under the template folders with its modification time and size."""
+    found = []
+    for base in dirs:
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                stat = path.lstat()  # a font swapped for a link changes the key too
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+@atexit.register
+def release_fonts() -> None:
+    """Forget the kept configuration and remove its copies of the fonts.
+
+    WeasyPrint removes that temporary folder only in FontConfiguration.__del__, which never
+    runs when the command ends with os._exit; exit handlers do run, so this one cleans up.
+    """
+    for config in _FONTS.values():
+        folder = getattr(config, "_folder", None)
+        if folder:
+            shutil.rmtree(folder, ignore_errors=True)
+    _FONTS.clear()
 
 
 @contextmanager
