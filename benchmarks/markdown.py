@@ -39,9 +39,9 @@ def to_markdown(doc: Document, chart_files: dict[str, str]) -> str:
         "# Key takeaways",
         "",
     ]
-    for n, (text, sources) in enumerate(doc.takeaways, start=1):
-        cited = ", ".join(f"[{label}](#{anchor})" for anchor, label in sources)
-        out.append(f"{n}. {cell(text)} ({cited})")
+    for n, takeaway in enumerate(doc.takeaways, start=1):
+        cited = ", ".join(f"[{link.label}](#{link.anchor})" for link in takeaway.cites)
+        out.append(f"{n}. {cell(takeaway.text)} ({cited})")
     out += ["", "# Executive summary", "", *[p + "\n" for p in doc.executive_summary]]
     for section in doc.sections:
         info = section.info
@@ -51,7 +51,8 @@ def to_markdown(doc: Document, chart_files: dict[str, str]) -> str:
         if section.figures:
             out += ["## Key figures", "", "| Figure | Value | Unit | Period | Status |"]
             out.append("|---|--:|---|---|---|")
-            for _, figure, _ in section.figures:
+            for entry in section.figures:
+                figure = entry.figure
                 label = cell(figure.label) + (f" — {cell(figure.note)}" if figure.note else "")
                 if figure.original_excerpt:
                     label += f" ({cell(figure.original_excerpt)})"
@@ -62,7 +63,7 @@ def to_markdown(doc: Document, chart_files: dict[str, str]) -> str:
             out.append("")
         if section.quotes:
             out += ["## In their words", ""]
-            for _, quote in section.quotes:
+            for quote in (entry.item for entry in section.quotes):
                 out += [f"> “{cell(quote.text)}”", ">"]
                 if quote.original:
                     out += [f"> {cell(quote.original)}", ">"]
@@ -73,7 +74,7 @@ def to_markdown(doc: Document, chart_files: dict[str, str]) -> str:
         ):
             if points:
                 out += [f"## {heading}", ""]
-                out += [f"- **{cell(p.title)}.** {cell(p.detail)}" for _, p in points]
+                out += [f"- **{cell(p.item.title)}.** {cell(p.item.detail)}" for p in points]
                 out.append("")
     out += ["# Figures across sources", "", "| Metric | Period | Sources |", "|---|---|---|"]
     for row in doc.comparison:
@@ -83,8 +84,8 @@ def to_markdown(doc: Document, chart_files: dict[str, str]) -> str:
     for chart in doc.charts:
         out += [f"![{cell(chart.title)}. {cell(chart.caption)}]({chart_files[chart.id]})", ""]
     out += ["# Sources", ""]
-    for section, citations in doc.appendix:
-        info = section.info
+    for entry in doc.appendix:
+        section, citations, info = entry.section, entry.cited_by, entry.section.info
         out.append(
             f"{section.number}. []{{#ref-{section.source_id}}}{cell(info.title)}. "
             f"{cell(info.publisher or '')}, {info.published or 'n.d.'}. {info.url or ''} "
