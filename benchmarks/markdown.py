@@ -15,8 +15,13 @@ from pathlib import Path
 from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
-from briefing.document import Document, build_document
+from briefing.document import Document, Prose, build_document
 from briefing.provenance import check_provenance
+
+
+def prose_text(prose: Prose) -> str:
+    """A paragraph of the briefing's prose as plain text, each citation as its number."""
+    return "".join(run.text + "".join(f" [{c.number}]" for c in run.cites) for run in prose)
 
 
 def cell(text: object) -> str:
@@ -40,14 +45,13 @@ def to_markdown(doc: Document, chart_files: dict[str, str]) -> str:
         "",
     ]
     for n, takeaway in enumerate(doc.takeaways, start=1):
-        cited = ", ".join(f"[{link.label}](#{link.anchor})" for link in takeaway.cites)
-        out.append(f"{n}. {cell(takeaway.text)} ({cited})")
-    out += ["", "# Executive summary", "", *[p + "\n" for p in doc.executive_summary]]
+        out.append(f"{n}. {cell(prose_text(takeaway.text))}")
+    out += ["", "# Executive summary", "", *[prose_text(p) + "\n" for p in doc.executive_summary]]
     for section in doc.sections:
         info = section.info
         out += [f"# {section.number}. {cell(info.title)} {{#{section.anchor}}}", ""]
         out += [f"*{cell(info.type)} · {cell(info.publisher or '')} · {info.published or ''}*", ""]
-        out += ["## Summary", "", *[p + "\n" for p in section.summary]]
+        out += ["## Summary", "", *[prose_text(p) + "\n" for p in section.summary]]
         if section.figures:
             out += ["## Key figures", "", "| Figure | Value | Unit | Period | Status |"]
             out.append("|---|--:|---|---|---|")

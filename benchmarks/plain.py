@@ -14,6 +14,8 @@ import sys
 from html import escape
 from pathlib import Path
 
+from markdown import prose_text
+
 from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
@@ -50,10 +52,10 @@ def plain_brief(doc: Document, svgs: dict[str, str], fonts: Path) -> str:
         f"<style>{STYLE.replace('{fonts}', fonts.as_uri())}</style></head><body>",
         f"<p>{e(doc.front.marking)}</p><h1>{e(doc.front.title)}</h1>",
         "<h3>Key takeaways</h3><ol>",
-        *[f"<li>{e(t.text)}</li>" for t in doc.takeaways],
+        *[f"<li>{e(prose_text(t.text))}</li>" for t in doc.takeaways],
         "</ol>",
         '<h2 id="summary">Executive summary</h2>',
-        *[f"<p>{e(p)}</p>" for p in doc.executive_summary],
+        *[f"<p>{e(prose_text(p))}</p>" for p in doc.executive_summary],
         '<h2>Contents</h2><nav><a href="#summary">Executive summary</a>',
         *[f'<a href="#{s.anchor}">{s.number}. {e(s.info.title)}</a>' for s in doc.sections],
         '<a href="#across">Across the sources</a><a href="#appendix">Appendix</a></nav>',
@@ -61,7 +63,7 @@ def plain_brief(doc: Document, svgs: dict[str, str], fonts: Path) -> str:
     for s in doc.sections:
         out += [f'<h2 id="{s.anchor}">{s.number}. {e(s.info.title)}</h2>']
         out += [f"<p>{e(s.info.type)} · {e(s.info.publisher or '')}</p><h3>Summary</h3>"]
-        out += [f"<p>{e(p)}</p>" for p in s.summary]
+        out += [f"<p>{e(prose_text(p))}</p>" for p in s.summary]
         if s.figures:
             out.append("<h3>Key figures</h3><table><tr><th>Figure</th><th>Value</th>")
             out.append("<th>Unit</th><th>Period</th><th>Status</th></tr>")
