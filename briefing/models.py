@@ -191,7 +191,14 @@ class SourceInfo(Strict):
     notes: list[Text] = Field(
         default_factory=list,
         max_length=20,
-        description="what an editor found about the text: scrape noise, glued articles, cuts",
+        description="the reader's source note, two or three lines in all: provenance, "
+        "reliability, translation caveats; printed under the section as 'About this source'",
+    )
+    editor_notes: list[Text] = Field(
+        default_factory=list,
+        max_length=50,
+        description="how the text was processed (scrape noise, glued articles, cuts, where a "
+        "date was read); for editors only, never printed",
     )
 
 

@@ -284,12 +284,11 @@ class _Layout:
             if info.url:
                 w.url(p, info.url)
                 w.run(p, ". ")
-            w.run(p, f"Seed file: {info.seed}.")
             for related in s.relations:
                 kind = related.kind
-                w.run(p, f" {kind[:1].upper()}{kind[1:]}: ")
+                w.run(p, f"{kind[:1].upper()}{kind[1:]}: ")
                 w.link(p, related.title, related.anchor)
-                w.run(p, ".")
+                w.run(p, ". ")
             w.bookmark(p, f"ref-{s.source_id}")
             p = w.para("Cited By", "Cited by: ")
             w.link(p, f"section {s.number}", s.anchor)
