@@ -56,6 +56,29 @@ def bound_text(figure: Figure) -> str:
     }[figure.bound]
 
 
+# FIRST TLP 2.0: each label in its own colour on black; a marking of the project's own list
+# (briefing.yaml `markings`) prints white on black like TLP:CLEAR.
+TLP_COLOURS = {
+    "TLP:CLEAR": "#FFFFFF",
+    "TLP:GREEN": "#33FF00",
+    "TLP:AMBER": "#FFC000",
+    "TLP:AMBER+STRICT": "#FFC000",
+    "TLP:RED": "#FF2B2B",
+}
+
+
+def marking_colour(marking: str) -> str:
+    """The colour of the marking's letters, which stand on black."""
+    return TLP_COLOURS.get(marking, "#FFFFFF")
+
+
+def marking_class(marking: str) -> str:
+    """The CSS class that colours the marking: tlp-clear, tlp-amber-strict, or tlp-other."""
+    if marking not in TLP_COLOURS:
+        return "tlp-other"
+    return "tlp-" + marking.removeprefix("TLP:").lower().replace("+", "-")
+
+
 def template_dirs(project_templates: Path | None) -> list[Path]:
     """A project's own templates shadow the packaged defaults, file by file."""
     dirs = [packaged_templates()]
@@ -93,15 +116,21 @@ def render_html(
     styles = [Markup(loader.get_source(env, name)[0]) for name in names]
     if medium == "print":
         marking = _css_string(doc.front.marking)
+        # TLP 2.0: the marking right-justified in the header and the footer of every page.
+        colour = marking_colour(doc.front.marking)
+        box = f"content: {marking}; color: {colour};"
         styles.append(
-            Markup(
-                f"@page {{ size: {paper}; @top-center {{ content: {marking}; }} "
-                f"@bottom-center {{ content: {marking}; }} }}"
-            )
+            Markup(f"@page {{ size: {paper}; @top-right {{ {box} }} @bottom-right {{ {box} }} }}")
         )
     rendered = [_chart(c, charts) for c in doc.charts]
     return env.get_template("briefing.html.j2").render(
-        doc=doc, charts=rendered, styles=styles, medium=medium, number=number, bound_text=bound_text
+        doc=doc,
+        charts=rendered,
+        styles=styles,
+        medium=medium,
+        number=number,
+        bound_text=bound_text,
+        marking_class=marking_class(doc.front.marking),
     )
 
 
