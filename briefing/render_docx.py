@@ -24,6 +24,7 @@ from .ooxml import (
     WordDocument,
     bookmark_name,
     default_language,
+    escaped,
     field,
     property_text,
     run,
@@ -31,7 +32,7 @@ from .ooxml import (
     text_run,
     update_fields_on_open,
 )
-from .render_html import bound_text, number
+from .render_html import bound_text, marking_colour, number
 
 REFERENCE_NAME = "reference.docx"
 TEXT_WIDTH_CM = 16.0
@@ -57,10 +58,31 @@ STYLE_NAMES = (
     "Cited By",
     "Figure Image",
     "Table Text",
+    "Table Heading",
+    "Table Number",
+    "Takeaway",
+    "Source Line",
     "TOC 1",
 )
-CHAR_STYLE_NAMES = ("Hyperlink", "Strong", "Emphasis", "Subtle Emphasis", "Intense Emphasis")
-TABLE_STYLE = "Light Grid Accent 1"
+CHAR_STYLE_NAMES = (
+    "Hyperlink",
+    "Strong",
+    "Emphasis",
+    "Subtle Emphasis",
+    "Intense Emphasis",
+    "Citation Mark",
+)
+TABLE_STYLE = "Table Grid"  # plain: ooxml.Table draws the horizontal rules itself
+HEADER_FILL, FLAGGED_FILL, EXPLAIN_FILL = "1F4E79", "FFF4D6", "FFFAF0"
+PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
+# The takeaways box's frame and fill, on its heading too, so the box starts above the heading.
+BOX = (
+    '<w:pBdr><w:top w:val="single" w:sz="24" w:space="4" w:color="1F4E79"/>'
+    '<w:left w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/>'
+    '<w:bottom w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/>'
+    '<w:right w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/></w:pBdr>'
+    '<w:shd w:val="clear" w:color="auto" w:fill="EEF3F8"/>'
+)
 
 
 def render(doc: Document, assets: Assets) -> Rendered:
@@ -68,7 +90,13 @@ def render(doc: Document, assets: Assets) -> Rendered:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        data = render_docx(doc, assets.charts(doc, "png"), dirs=assets.dirs, created=assets.created)
+        data = render_docx(
+            doc,
+            assets.charts(doc, "png"),
+            dirs=assets.dirs,
+            created=assets.created,
+            paper=assets.project.config.paper,
+        )
     except (KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         unusable = reference_problem(assets, exc)
         if unusable is None:
@@ -93,9 +121,15 @@ def reference_problem(assets: Assets, exc: Exception) -> RenderError | None:
 
 
 def render_docx(
-    doc: Document, charts_png: dict[str, bytes], *, dirs: list[Path], created: dt.date
+    doc: Document,
+    charts_png: dict[str, bytes],
+    *,
+    dirs: list[Path],
+    created: dt.date,
+    paper: str = "A4",
 ) -> bytes:
     word = WordDocument(find_reference(dirs), STYLE_NAMES, CHAR_STYLE_NAMES, TABLE_STYLE)
+    word.paper(paper)
     _Layout(word).write(doc, charts_png)
     properties(word.docx, doc.front, created)
     update_fields_on_open(word.docx)
@@ -118,9 +152,9 @@ class _Layout:
         self.w = word
 
     def write(self, doc: Document, charts_png: dict[str, bytes]) -> None:
-        page_furniture(self.w, doc.front.marking)
+        page_furniture(self.w, doc.front)
         self.cover(doc)
-        self.heading(1, "Executive summary", "executive-summary")
+        self.heading(1, "Executive summary", "executive-summary").properties = PAGE_BREAK_BEFORE
         for n, text in enumerate(doc.executive_summary, start=1):
             p = self.w.para("Normal")
             prose(self.w, p, text)
@@ -139,19 +173,25 @@ class _Layout:
         return p
 
     def cite(self, p: Paragraph, s: Section) -> None:
-        self.w.run(p, " ")
-        self.w.link(p, f"[{s.number}]", f"ref-{s.source_id}")
+        """[n]: a non-breaking space, then the marker, a link that does not look like one."""
+        self.w.run(p, "\u00a0")
+        self.w.link(p, f"[{s.number}]", f"ref-{s.source_id}", char="Citation Mark")
 
-    def table(self, headers: list[str], widths: list[float]) -> Table:
+    def table(self, headers: list[str], widths: list[float], numeric: tuple[int, ...]) -> Table:
+        """A table with a filled header row; the columns in `numeric` are right-aligned."""
         t = self.w.table("Table Text", widths, TEXT_WIDTH_CM)
-        for cell, text in zip(t.add_row(header=True), headers, strict=True):
+        for i, (cell, text) in enumerate(
+            zip(t.add_row(header=True, fill=HEADER_FILL), headers, strict=True)
+        ):
+            cell.style_id = self.w.style["Table Heading"]
+            if i in numeric:
+                cell.properties = '<w:jc w:val="right"/>'
             self.w.run(cell, text)
         return t
 
     def cover(self, doc: Document) -> None:
         w, front = self.w, doc.front
-        w.para("Intense Quote", front.marking)
-        w.para("Cover Meta", front.organisation)
+        w.para("Cover Meta", front.organisation.upper())
         w.para("Title", front.title)
         if front.subtitle:
             w.para("Subtitle", front.subtitle)
@@ -163,14 +203,14 @@ class _Layout:
             p = w.para("Cover Meta")
             w.run(p, f"{label}: ", "Strong")
             w.run(p, value)
-        self.heading(1, "Key takeaways", "takeaways")
+        self.heading(1, "Key takeaways", "takeaways").properties = BOX
         for i, takeaway in enumerate(doc.takeaways, start=1):
-            p = w.para("List Number")
+            p = w.para("Takeaway")
             prose(w, p, takeaway.text)
             w.bookmark(p, f"takeaway-{i}")
 
     def contents(self, doc: Document) -> None:
-        self.heading(1, "Contents", "contents")
+        self.heading(1, "Contents", "contents").properties = PAGE_BREAK_BEFORE
         entries = [("executive-summary", "Executive summary")]
         entries += [(s.anchor, f"{s.number}. {s.info.title}") for s in doc.sections]
         entries += [
@@ -183,7 +223,9 @@ class _Layout:
 
     def source(self, s: Section) -> None:
         w, info = self.w, s.info
-        self.heading(1, f"{s.number}. {info.title}", s.anchor)
+        heading = self.heading(1, f"{s.number}. {info.title}", s.anchor)
+        if s.number == 1:  # the sources begin after the contents page
+            heading.properties = PAGE_BREAK_BEFORE
         parts = [info.type[:1].upper() + info.type[1:]]
         if info.publisher:
             parts.append(info.publisher)
@@ -216,7 +258,7 @@ class _Layout:
             return
         w = self.w
         self.heading(2, "Key figures")
-        t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12])
+        t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12], (1,))
         for row in s.figures:
             f = row.figure
             first, value, unit, period, status = t.add_row()
@@ -225,6 +267,7 @@ class _Layout:
                 w.line_break(first)
                 w.run(first, f.note, "Subtle Emphasis")
             w.bookmark(first, row.anchor)
+            value.style_id = w.style["Table Number"]
             w.run(value, value_text(f))
             w.run(unit, f.unit)
             w.run(period, f.period)
@@ -265,7 +308,11 @@ class _Layout:
             "note beneath it says which figure the briefing uses and why.",
         )
         if doc.comparison:
-            t = self.table(["Metric and period", "Source", "Reported", "Status"], [30, 36, 21, 13])
+            t = self.table(
+                ["Metric and period", "Source", "Value", "Unit", "Status"],
+                [28, 30, 13, 17, 12],
+                (2,),
+            )
             for row in doc.comparison:
                 comparison_row(self.w, t, row, doc)
         for figure_number, chart in enumerate(doc.charts, start=1):
@@ -273,7 +320,7 @@ class _Layout:
 
     def appendix(self, doc: Document) -> None:
         w = self.w
-        self.heading(1, "Appendix: sources", "appendix")
+        self.heading(1, "Appendix: sources", "appendix").properties = PAGE_BREAK_BEFORE
         for entry in doc.appendix:
             s, info = entry.section, entry.section.info
             p = w.para("Citation", f"[{s.number}] ")
@@ -297,30 +344,42 @@ class _Layout:
                 w.link(p, c.label, c.anchor)
 
 
-def page_furniture(w: WordDocument, marking: str) -> None:
-    footer = (
-        text_run(f"{marking} · Page ") + field("PAGE", "1") + run(" of ") + field("NUMPAGES", "1")
+def page_furniture(w: WordDocument, front: FrontMatter) -> None:
+    """Short title and page X of Y on the left; on the right the marking, as TLP 2.0 asks: in
+    capitals, 12 pt, in its colour on black, in the header and the footer of every page."""
+    colour = marking_colour(front.marking).removeprefix("#")
+    marking = (
+        run("\t") + f'<w:r><w:rPr><w:b/><w:color w:val="{colour}"/><w:sz w:val="24"/>'
+        f'<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
+        f'<w:t xml:space="preserve"> {escaped(front.marking)} </w:t></w:r>'
     )
-    w.header_and_footer(("Header", text_run(marking)), ("Footer", footer))
+    short = front.short_title or front.title
+    footer = text_run("Page ") + field("PAGE", "1") + run(" of ") + field("NUMPAGES", "1")
+    w.header_and_footer(
+        ("Header", text_run(short) + marking), ("Footer", footer + marking), w.text_width()
+    )
 
 
 def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document) -> None:
     first_row = len(t.rows)
+    fill = FLAGGED_FILL if row.disagreements else ""
     for i, (sid, f) in enumerate(row.cells.items()):
-        metric, source, reported, status = t.add_row()
+        metric, source, value, unit, status = t.add_row(fill=fill)
         if i == 0:
             if row.disagreements:
                 w.run(metric, f"{row.verdict}: ", "Intense Emphasis")
             w.run(metric, row.label, "Strong")
             w.line_break(metric)
             w.run(metric, row.period)
-        w.link(source, f"[{doc.numbers[sid]}]", f"ref-{sid}")
-        w.run(source, f" {doc.short_labels[sid]}")
-        w.run(reported, f"{value_text(f)} {f.unit}")
+        w.link(source, f"[{doc.numbers[sid]}]", f"ref-{sid}", char="Citation Mark")
+        w.run(source, f"\u00a0{doc.short_labels[sid]}")
+        value.style_id = w.style["Table Number"]
+        w.run(value, value_text(f))
+        w.run(unit, f.unit)
         w.run(status, f.status)
     t.merge_down(first_row)
     if row.disagreements:
-        [merged] = t.add_row(span=True)
+        [merged] = t.add_row(span=True, fill=EXPLAIN_FILL)
         explanation = doc.explanations.get(row.metric)
         if explanation is None:
             w.run(merged, "Why they differ: ", "Strong")
@@ -335,19 +394,20 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
 
 
 def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: bytes) -> None:
-    picture = w.picture(
-        png, TEXT_WIDTH_CM, name=f"Chart {chart.id}", title=chart.title, alt=chart.alt
-    )
-    p = w.para("Figure Image")
-    p.parts.append(picture)
-    w.bookmark(p, f"chart-{chart.id}")
+    """Title and caption above the chart, kept with it; the source line below."""
     caption = w.para("Caption")
     w.run(caption, "Figure ", "Strong")
     caption.parts.append(field("SEQ Figure \\* ARABIC", str(figure_number)))
     w.run(caption, f". {chart.title}.", "Strong")
     w.run(caption, " ")
     prose(w, caption, chart.caption)
-    w.para("Caption", chart.source_line)
+    w.bookmark(caption, f"chart-{chart.id}")
+    picture = w.picture(
+        png, TEXT_WIDTH_CM, name=f"Chart {chart.id}", title=chart.title, alt=chart.alt
+    )
+    p = w.para("Figure Image")
+    p.parts.append(picture)
+    w.para("Source Line", chart.source_line)
 
 
 def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
@@ -361,12 +421,13 @@ def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
 def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...]) -> None:
     if not found:
         return
-    w.run(p, " [")
+    # A non-breaking space, then [n, m] in the citation style: links that do not look like links.
+    w.run(p, "\u00a0[", "Citation Mark")
     for j, cite in enumerate(found):
         if j:
-            w.run(p, ", ")
-        w.link(p, str(cite.number), cite.anchor)
-    w.run(p, "]")
+            w.run(p, ", ", "Citation Mark")
+        w.link(p, str(cite.number), cite.anchor, char="Citation Mark")
+    w.run(p, "]", "Citation Mark")
 
 
 def citation_text(info: SourceInfo) -> str:

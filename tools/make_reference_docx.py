@@ -58,6 +58,19 @@ def drop_styles_with_effects(document) -> None:  # type: ignore[no-untyped-def]
             part.drop_rel(rel_id)
 
 
+def shade_and_frame(style_element) -> None:  # type: ignore[no-untyped-def]
+    """The takeaways box: a pale fill and a rule above, on paragraphs that run together."""
+    ppr = style_element.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    for side, size, colour in (("top", "24", "1F4E79"), ("left", "4", "EEF3F8"),
+                               ("bottom", "4", "EEF3F8"), ("right", "4", "EEF3F8")):
+        borders.append(borders.makeelement(qn(f"w:{side}"), {
+            qn("w:val"): "single", qn("w:sz"): size, qn("w:space"): "4", qn("w:color"): colour}))
+    ppr.append(borders)
+    ppr.append(ppr.makeelement(qn("w:shd"), {
+        qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): "EEF3F8"}))
+
+
 def main(out: Path = OUT) -> None:
     document = docx.Document()
     styles = document.styles
@@ -87,11 +100,17 @@ def main(out: Path = OUT) -> None:
         "Footer",
     ):
         set_fonts(styles[name].element, SANS)
-    styles["Heading 1"].paragraph_format.page_break_before = True
-    styles["Header"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # Chapters flow on, kept with what follows them; the layout breaks the page where a part
+    # begins (executive summary, contents, the first source, the appendix).
+    normal.paragraph_format.widow_control = True
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        styles[name].paragraph_format.keep_with_next = True
+        styles[name].paragraph_format.page_break_before = False
+    styles["Heading 1"].paragraph_format.space_before = Pt(18)
     for name in ("Header", "Footer"):
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         styles[name].font.size = Pt(8)
+        styles[name].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
 
     def paragraph_style(name: str, base: str):  # type: ignore[no-untyped-def]
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -133,7 +152,28 @@ def main(out: Path = OUT) -> None:
     toc.paragraph_format.space_after = Pt(4)
     toc.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     styles["Caption"].font.size = Pt(9)
+    styles["Caption"].font.bold = False
+    styles["Caption"].font.italic = False
     styles["Caption"].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+    styles["Caption"].paragraph_format.keep_with_next = True
+    source_line = paragraph_style("Source Line", "Caption")
+    source_line.font.size = Pt(8)
+    source_line.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    source_line.paragraph_format.keep_with_next = False
+    source_line.paragraph_format.space_after = Pt(12)
+    heading_cell = paragraph_style("Table Heading", "Table Text")
+    set_fonts(heading_cell.element, SANS)
+    heading_cell.font.bold = True
+    heading_cell.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    number_cell = paragraph_style("Table Number", "Table Text")
+    number_cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    takeaway = paragraph_style("Takeaway", "List Number")
+    shade_and_frame(takeaway.element)  # first: pBdr and shd come before spacing in w:pPr
+    takeaway.font.size = Pt(10)
+    takeaway.paragraph_format.space_after = Pt(4)
+    mark = styles.add_style("Citation Mark", WD_STYLE_TYPE.CHARACTER)
+    mark.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    mark.font.size = Pt(8.5)
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     link.font.underline = True
