@@ -24,18 +24,20 @@ from .ooxml import (
     WordDocument,
     bookmark_name,
     default_language,
+    embed_fonts,
     escaped,
     field,
     property_text,
     run,
     save_package,
+    subset_font,
     text_run,
     update_fields_on_open,
 )
 from .render_html import bound_text, marking_colour, number
 
 REFERENCE_NAME = "reference.docx"
-TEXT_WIDTH_CM = 16.0
+TEXT_WIDTH_CM = 14.6  # between the reference document's margins on A4
 STYLE_NAMES = (
     "Normal",
     "Title",
@@ -72,6 +74,17 @@ CHAR_STYLE_NAMES = (
     "Intense Emphasis",
     "Citation Mark",
 )
+# The fonts the reference document names, embedded so every machine shows them (Chinese too),
+# each cut down to the characters the document uses: family -> face -> file in templates/fonts.
+EMBEDDED_FONTS = {
+    "Noto Serif": {
+        "Regular": "NotoSerif-Regular.ttf",
+        "Bold": "NotoSerif-Bold.ttf",
+        "Italic": "NotoSerif-Italic.ttf",
+    },
+    "Noto Sans": {"Regular": "NotoSans-Regular.ttf", "Bold": "NotoSans-Bold.ttf"},
+    "Noto Sans CJK SC": {"Regular": "NotoSansSC-Regular-subset.ttf"},
+}
 TABLE_STYLE = "Table Grid"  # plain: ooxml.Table draws the horizontal rules itself
 HEADER_FILL, FLAGGED_FILL, EXPLAIN_FILL = "1F4E79", "FFF4D6", "FFFAF0"
 PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
@@ -96,6 +109,7 @@ def render(doc: Document, assets: Assets) -> Rendered:
             dirs=assets.dirs,
             created=assets.created,
             paper=assets.project.config.paper,
+            font_cache=assets.project.output_dir / ".cache" / "fonts",
         )
     except (KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         unusable = reference_problem(assets, exc)
@@ -127,14 +141,52 @@ def render_docx(
     dirs: list[Path],
     created: dt.date,
     paper: str = "A4",
+    font_cache: Path | None = None,
 ) -> bytes:
     word = WordDocument(find_reference(dirs), STYLE_NAMES, CHAR_STYLE_NAMES, TABLE_STYLE)
     word.paper(paper)
     _Layout(word).write(doc, charts_png)
+    embed_fonts(word.docx, used_fonts(word.docx, dirs, font_cache))
     properties(word.docx, doc.front, created)
     update_fields_on_open(word.docx)
     default_language(word.docx, doc.front.language)
     return save_package(word.docx)
+
+
+def used_fonts(
+    document: Any, dirs: list[Path], cache: Path | None = None
+) -> dict[str, dict[str, bytes]]:
+    """The shipped fonts, subset to the document's characters (body, header and footer).
+
+    A subset is cached by the font's bytes and the characters, and skipped when the cache
+    cannot be written."""
+    import hashlib
+
+    section = document.sections[0]
+    parts = [document.part.element, section.header._element, section.footer._element]
+    text = "".join("".join(part.itertext()) for part in parts) + "0123456789 .,–-"
+    characters = "".join(sorted(set(text)))
+    found: dict[str, dict[str, bytes]] = {}
+    for family, faces in EMBEDDED_FONTS.items():
+        for face, name in faces.items():
+            path = next((d / "fonts" / name for d in dirs if (d / "fonts" / name).is_file()), None)
+            if path is None:
+                continue
+            data = path.read_bytes()
+            key = hashlib.sha256(data + characters.encode("utf-8")).hexdigest()[:32]
+            cached = cache / f"{key}.ttf" if cache else None
+            if cached is not None and cached.is_file():
+                found.setdefault(family, {})[face] = cached.read_bytes()
+                continue
+            subset = subset_font(data, characters)
+            found.setdefault(family, {})[face] = subset
+            if cached is not None:
+                try:
+                    cached.parent.mkdir(parents=True, exist_ok=True)
+                    cached.write_bytes(subset)
+                except OSError:
+                    pass
+    return found
 
 
 def find_reference(dirs: list[Path]) -> Path:
@@ -199,9 +251,9 @@ class _Layout:
         if front.author:
             meta.append(("Author", front.author))
         meta.append(("Sources", f"{len(doc.sections)} documents, listed in the appendix"))
-        for label, value in meta:
-            p = w.para("Cover Meta")
-            w.run(p, f"{label}: ", "Strong")
+        p = w.para("Cover Meta")  # one line, to leave page one to the takeaways
+        for i, (label, value) in enumerate(meta):
+            w.run(p, f"{' · ' if i else ''}{label}: ", "Strong")
             w.run(p, value)
         self.heading(1, "Key takeaways", "takeaways").properties = BOX
         for i, takeaway in enumerate(doc.takeaways, start=1):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,3 +83,84 @@ def test_no_processing_internals_reach_the_reader(shipped: Formats, form: str) -
         assert found is None, f"{form}: {text[max(0, found.start() - 60) : found.end() + 60]!r}"
     for name in SEED_NAMES:
         assert name not in text and Path(name).stem not in text, f"{form}: {name}"
+
+
+def test_docx_keeps_widows_and_orphans_with_their_paragraphs(shipped: Formats) -> None:
+    from docx.oxml.ns import qn
+
+    styles = docx.Document(str(shipped.docx)).styles
+    normal = styles["Normal"].element.pPr
+    assert normal.find(qn("w:widowControl")) is not None
+    for name in ("Heading 1", "Heading 2"):
+        ppr = styles[name].element.pPr
+        assert ppr.find(qn("w:keepNext")) is not None
+        assert ppr.find(qn("w:pageBreakBefore")) is None
+
+
+def test_docx_embeds_the_shipped_fonts_obfuscated(shipped: Formats) -> None:
+    """Every family the document names is embedded: deobfuscated with its key, each part is a
+    TrueType font of that family that draws every character of the document."""
+    import zipfile
+
+    from docx.oxml.ns import qn
+    from fontTools.ttLib import TTFont
+
+    from briefing.ooxml import obfuscated_font
+
+    document = docx.Document(str(shipped.docx))
+    assert document.settings.element.find(qn("w:embedTrueTypeFonts")) is not None
+    font_table = next(
+        r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")
+    )
+    parts = {rid: rel.target_part.blob for rid, rel in font_table.rels.items()}
+    from docx.oxml.parser import parse_xml
+
+    embedded: dict[str, set[str]] = {}
+    text = docx_text(shipped.docx)
+    for entry in parse_xml(font_table.blob).iter(qn("w:font")):
+        for embed in entry:
+            if not embed.tag.startswith(qn("w:embed")):
+                continue
+            data = obfuscated_font(parts[embed.get(qn("r:id"))], embed.get(qn("w:fontKey")))
+            font = TTFont(io.BytesIO(data))
+            family = font["name"].getDebugName(1)
+            assert family == entry.get(qn("w:name"))
+            embedded.setdefault(family, set()).add(embed.tag.split("}")[1])
+            if family == "Noto Sans CJK SC":
+                cmap = font.getBestCmap()
+                chinese = {c for c in text if "\u4e00" <= c <= "\u9fff"}
+                assert chinese and all(ord(c) in cmap for c in chinese)
+    assert embedded == {
+        "Noto Serif": {"embedRegular", "embedBold", "embedItalic"},
+        "Noto Sans": {"embedRegular", "embedBold"},
+        "Noto Sans CJK SC": {"embedRegular"},
+    }
+    with zipfile.ZipFile(shipped.docx) as package:
+        types = package.read("[Content_Types].xml").decode()
+    assert "application/vnd.openxmlformats-officedocument.obfuscatedFont" in types
+
+
+def test_libreoffice_lays_the_docx_out_in_about_the_pdfs_pages(
+    shipped: Formats, tmp_path: Path
+) -> None:
+    """LibreOffice, with the embedded fonts, lays the DOCX out within 15% of the PDF's pages,
+    and shows its Chinese with the embedded font whether or not Noto is installed."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is a system package of the Makefile"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(shipped.docx)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    converted = PdfReader(tmp_path / f"{shipped.docx.stem}.pdf")
+    pdf_pages = len(PdfReader(shipped.pdf).pages)
+    assert abs(len(converted.pages) - pdf_pages) <= 0.15 * pdf_pages
+    fonts = set()
+    for page in converted.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+    assert any("NotoSansCJK" in f for f in fonts), fonts
+    assert any("NotoSerif-Regular" in f for f in fonts), fonts
