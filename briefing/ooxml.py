@@ -548,22 +548,3 @@ def embed_fonts(document: Any, fonts: dict[str, dict[str, bytes]]) -> None:
                 min(later, key=settings.index).addprevious(element)
             else:
                 settings.append(element)
-
-
-def subset_font(data: bytes, text: str) -> bytes:
-    """The font cut down to the characters of `text` (and what shaping them needs)."""
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)  # rebuilds stay byte-identical
-    # Unhinted, with kerning and ligatures only: a fifth of the time of a full subset, and
-    # Word and LibreOffice lay the text out the same.
-    options = subset.Options(hinting=False, layout_features=["kern", "liga"])
-    options.name_legacy = True  # the family names Word and LibreOffice look fonts up by
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(text=text)
-    subsetter.subset(font)
-    out = io.BytesIO()
-    font.save(out)
-    return out.getvalue()

@@ -30,7 +30,6 @@ from .ooxml import (
     property_text,
     run,
     save_package,
-    subset_font,
     text_run,
     update_fields_on_open,
 )
@@ -74,17 +73,6 @@ CHAR_STYLE_NAMES = (
     "Intense Emphasis",
     "Citation Mark",
 )
-# The fonts the reference document names, embedded so every machine shows them (Chinese too),
-# each cut down to the characters the document uses: family -> face -> file in templates/fonts.
-EMBEDDED_FONTS = {
-    "Noto Serif": {
-        "Regular": "NotoSerif-Regular.ttf",
-        "Bold": "NotoSerif-Bold.ttf",
-        "Italic": "NotoSerif-Italic.ttf",
-    },
-    "Noto Sans": {"Regular": "NotoSans-Regular.ttf", "Bold": "NotoSans-Bold.ttf"},
-    "Noto Sans CJK SC": {"Regular": "NotoSansSC-Regular-subset.ttf"},
-}
 TABLE_STYLE = "Table Grid"  # plain: ooxml.Table draws the horizontal rules itself
 HEADER_FILL, FLAGGED_FILL, EXPLAIN_FILL = "1F4E79", "FFF4D6", "FFFAF0"
 PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
@@ -156,36 +144,15 @@ def render_docx(
 def used_fonts(
     document: Any, dirs: list[Path], cache: Path | None = None
 ) -> dict[str, dict[str, bytes]]:
-    """The shipped fonts, subset to the document's characters (body, header and footer).
-
-    A subset is cached by the font's bytes and the characters, and skipped when the cache
-    cannot be written."""
-    import hashlib
+    """The shipped fonts, subset to the document's characters (body, header and footer)."""
+    from .fonts import shipped_subsets
 
     section = document.sections[0]
     parts = [document.part.element, section.header._element, section.footer._element]
-    text = "".join("".join(part.itertext()) for part in parts) + "0123456789 .,–-"
-    characters = "".join(sorted(set(text)))
+    text = "".join("".join(part.itertext()) for part in parts)
     found: dict[str, dict[str, bytes]] = {}
-    for family, faces in EMBEDDED_FONTS.items():
-        for face, name in faces.items():
-            path = next((d / "fonts" / name for d in dirs if (d / "fonts" / name).is_file()), None)
-            if path is None:
-                continue
-            data = path.read_bytes()
-            key = hashlib.sha256(data + characters.encode("utf-8")).hexdigest()[:32]
-            cached = cache / f"{key}.ttf" if cache else None
-            if cached is not None and cached.is_file():
-                found.setdefault(family, {})[face] = cached.read_bytes()
-                continue
-            subset = subset_font(data, characters)
-            found.setdefault(family, {})[face] = subset
-            if cached is not None:
-                try:
-                    cached.parent.mkdir(parents=True, exist_ok=True)
-                    cached.write_bytes(subset)
-                except OSError:
-                    pass
+    for face in shipped_subsets(dirs, text, cache):
+        found.setdefault(face.family, {})[face.face] = face.data
     return found
 
 

@@ -92,9 +92,40 @@ def template_dirs(project_templates: Path | None) -> list[Path]:
 
 
 def render(doc: Document, assets: Assets) -> Rendered:
-    """The self-contained HTML page for a screen."""
+    """The self-contained HTML page for a screen, carrying its fonts: the shipped fonts subset
+    to the page's characters, inline as WOFF2, so Chinese shows on a machine without CJK fonts."""
     html = render_html(doc, assets.charts(doc, "svg"), medium="screen", dirs=assets.dirs)
-    return Rendered(html.encode("utf-8"))
+    cache = assets.project.output_dir / ".cache" / "fonts"
+    fonts = inline_fonts(page_text(html), assets.dirs, cache)
+    head_end = html.index("</head>")  # the template's: content is escaped, so it has none
+    return Rendered((html[:head_end] + fonts + html[head_end:]).encode("utf-8"))
+
+
+def page_text(html: str) -> str:
+    """Every character the page may show: its text, attribute values, the SVG's labels."""
+    import html as html_module
+
+    return html_module.unescape(
+        re.sub(r"<[^>]*>", " ", html) + " ".join(re.findall(r'"([^"]*)"', html))
+    )
+
+
+def inline_fonts(text: str, dirs: list[Path], cache: Path | None) -> str:
+    """A <style> of @font-face rules whose sources are the subset fonts as data: URLs."""
+    import base64
+
+    from .fonts import shipped_subsets
+
+    rules = []
+    for face in shipped_subsets(dirs, text, cache, "woff2"):
+        data = base64.b64encode(face.data).decode("ascii")
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; '
+            f"font-weight: {'bold' if face.bold else 'normal'}; "
+            f"font-style: {'italic' if face.italic else 'normal'}; "
+            f'src: url("data:font/woff2;base64,{data}") format("woff2"); }}'
+        )
+    return "<style>" + "\n".join(rules) + "</style>\n"
 
 
 def render_html(

@@ -164,3 +164,26 @@ def test_libreoffice_lays_the_docx_out_in_about_the_pdfs_pages(
             fonts.add(str(font.get_object().get("/BaseFont")))
     assert any("NotoSansCJK" in f for f in fonts), fonts
     assert any("NotoSerif-Regular" in f for f in fonts), fonts
+
+
+def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> None:
+    """Every font of the page is a data: URL (none is fetched), a CJK face among them draws
+    every Chinese character of the page, and the page stays under 500 KB."""
+    import base64
+
+    from fontTools.ttLib import TTFont
+
+    page = shipped.html.read_text(encoding="utf-8")
+    assert shipped.html.stat().st_size < 500_000
+    sources = [s.strip("\"'") for s in re.findall(r"url\(([^)]*)\)", page)]
+    sources = [s for s in sources if not s.startswith("#")]  # the charts' own clip paths
+    assert sources and all(s.startswith("data:font/woff2;base64,") for s in sources)
+    faces = re.findall(
+        r'@font-face \{ font-family: "([^"]+)";[^}]*base64,([A-Za-z0-9+/=]+)"\)', page
+    )
+    families = {family for family, _ in faces}
+    assert families == {"Noto Serif", "Noto Sans", "Noto Sans CJK SC"}
+    [cjk] = [data for family, data in faces if family == "Noto Sans CJK SC"]
+    cmap = TTFont(io.BytesIO(base64.b64decode(cjk))).getBestCmap()
+    chinese = {c for c in html_text(shipped.html) if "\u4e00" <= c <= "\u9fff"}
+    assert chinese and all(ord(c) in cmap for c in chinese)
