@@ -187,6 +187,8 @@ def appendix_anchor(source_id: str) -> str:
 
 
 def short_label(info: SourceInfo) -> str:
+    if info.label:
+        return info.label
     who = info.publisher or info.title
     year = info.published.year if info.published else "n.d."
     return f"{who.split('(')[0].strip()}, {year}"

@@ -178,6 +178,13 @@ class SourceInfo(Strict):
 
     seed: SeedName = Field(description="file name of the source text in seeds/")
     title: Line
+    label: Line | None = Field(
+        default=None,
+        max_length=60,
+        description="the short label citations show: who wrote the piece, not who republished "
+        "it, with its year ('Qiushi/CCID, trans. Sinocism, 2026'); by default the publisher "
+        "and the year",
+    )
     publisher: Line | None = None
     authors: list[Line] = Field(default_factory=list, max_length=40)
     published: dt.date | None = None

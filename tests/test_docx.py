@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
-from briefing.document import Document, build_document
+from briefing.document import Document, build_document, sentence
 from briefing.ooxml import bookmark_name
 from briefing.provenance import check_provenance
 from briefing.render_docx import render_docx
@@ -225,4 +225,7 @@ def test_captions_end_with_one_full_stop(built: Built) -> None:
     opened = docx.Document(str(built.path))
     captions = [p.text for p in opened.paragraphs if p.style.name in ("Caption", "Source Line")]
     assert captions and all(c.endswith(".") and not c.endswith("..") for c in captions)
-    assert any("n.d.;" in c for c in captions)  # a label ending in "n.d." inside the line
+    assert (
+        sentence("Sources: Alpha Daily, 2026; Beta, n.d.")
+        == "Sources: Alpha Daily, 2026; Beta, n.d."
+    )
