@@ -98,6 +98,7 @@ def render(doc: Document, assets: Assets) -> Rendered:
             created=assets.created,
             paper=assets.project.config.paper,
             font_cache=assets.project.output_dir / ".cache" / "fonts",
+            pages=assets.known_pages(),
         )
     except (KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         unusable = reference_problem(assets, exc)
@@ -130,10 +131,11 @@ def render_docx(
     created: dt.date,
     paper: str = "A4",
     font_cache: Path | None = None,
+    pages: dict[str, int] | None = None,
 ) -> bytes:
     word = WordDocument(find_reference(dirs), STYLE_NAMES, CHAR_STYLE_NAMES, TABLE_STYLE)
     word.paper(paper)
-    _Layout(word).write(doc, charts_png)
+    _Layout(word, pages or {}).write(doc, charts_png)
     embed_fonts(word.docx, used_fonts(word.docx, dirs, font_cache))
     properties(word.docx, doc.front, created)
     update_fields_on_open(word.docx)
@@ -167,8 +169,9 @@ def find_reference(dirs: list[Path]) -> Path:
 class _Layout:
     """The briefing in the order the HTML template writes it, one method per part."""
 
-    def __init__(self, word: WordDocument) -> None:
+    def __init__(self, word: WordDocument, pages: dict[str, int]) -> None:
         self.w = word
+        self.pages = pages  # anchor -> page, from the PDF's layout
 
     def write(self, doc: Document, charts_png: dict[str, bytes]) -> None:
         page_furniture(self.w, doc.front)
@@ -237,8 +240,7 @@ class _Layout:
             ("appendix", "Appendix: sources"),
         ]
         for anchor, title in entries:
-            page = field(f"PAGEREF {bookmark_name(anchor)} \\h", "#")
-            self.w.link(self.w.para("TOC 1"), title, anchor, run("\t"), page)
+            self.w.link(self.w.para("TOC 1"), title, anchor, run("\t"), self.page_ref(anchor))
 
     def source(self, s: Section) -> None:
         w, info = self.w, s.info
@@ -356,11 +358,25 @@ class _Layout:
                 w.link(p, related.title, related.anchor)
                 w.run(p, ". ")
             w.bookmark(p, f"ref-{s.source_id}")
-            p = w.para("Cited By", "Cited by: ")
-            w.link(p, f"section {s.number}", s.anchor)
-            for c in entry.cited_by:
-                w.run(p, "; ")
-                w.link(p, c.label, c.anchor)
+            p = w.para("Cited By", "Cited in ")
+            for i, place in enumerate(entry.places):
+                w.link(p, place.label, place.anchors[0])
+                first, last = place.anchors[0], place.anchors[-1]
+                if place.continuous and first != last:
+                    w.run(p, " (pp. ")
+                    p.parts.append(self.page_ref(first))
+                    w.run(p, "–")
+                    p.parts.append(self.page_ref(last))
+                else:
+                    w.run(p, " (p. ")
+                    p.parts.append(self.page_ref(first))
+                w.run(p, ")" + (", " if i < len(entry.places) - 1 else "."))
+
+    def page_ref(self, anchor: str) -> str:
+        """A PAGEREF field whose stored result is the page the PDF's layout found, so a
+        viewer that does not update fields still shows a number; Word refreshes it on open."""
+        page = self.pages.get(anchor)
+        return field(f"PAGEREF {bookmark_name(anchor)} \\h", str(page) if page else "")
 
 
 def page_furniture(w: WordDocument, front: FrontMatter) -> None:
@@ -385,6 +401,7 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
     for i, (sid, f) in enumerate(row.cells.items()):
         metric, source, value, unit, status = t.add_row(fill=fill)
         if i == 0:
+            w.bookmark(metric, row.anchor)
             if row.disagreements:
                 w.run(metric, f"{row.verdict}: ", "Intense Emphasis")
             w.run(metric, row.label, "Strong")

@@ -129,9 +129,16 @@ def inline_fonts(text: str, dirs: list[Path], cache: Path | None) -> str:
 
 
 def render_html(
-    doc: Document, charts: dict[str, bytes], *, medium: str, dirs: list[Path], paper: str = "A4"
+    doc: Document,
+    charts: dict[str, bytes],
+    *,
+    medium: str,
+    dirs: list[Path],
+    paper: str = "A4",
+    cited_pages: dict[str, str] | None = None,
 ) -> str:
-    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page)."""
+    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page);
+    cited_pages, by source id, are the appendix's "pp. 1–2, 11–15" from a print layout."""
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(
@@ -162,6 +169,7 @@ def render_html(
         number=number,
         bound_text=bound_text,
         marking_class=marking_class(doc.front.marking),
+        cited_pages=cited_pages or {},
     )
 
 

@@ -187,3 +187,27 @@ def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> Non
     cmap = TTFont(io.BytesIO(base64.b64decode(cjk))).getBestCmap()
     chinese = {c for c in html_text(shipped.html) if "\u4e00" <= c <= "\u9fff"}
     assert chinese and all(ord(c) in cmap for c in chinese)
+
+
+def test_appendix_gives_page_ranges_and_the_docx_stores_real_pages(shipped: Formats) -> None:
+    """'Cited on pp. 1, 4–5, 19–20' in the PDF, each page one where the source is cited; the
+    DOCX's contents and appendix fields store page numbers, never '#'."""
+    from docx.oxml.ns import qn
+
+    reader = PdfReader(shipped.pdf)
+    pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    lines = re.findall(r"Cited on (pp?\. [0-9–, ]+):", " ".join(pages[-3:]))
+    assert len(lines) == 5
+    for line in lines:
+        assert re.fullmatch(r"pp?\. \d+(–\d+)?(, \d+(–\d+)?)*", line), line
+        numbers = [int(n) for n in re.findall(r"\d+", line)]
+        assert numbers == sorted(numbers) and numbers[0] == 1  # every source is in a takeaway
+    document = docx.Document(str(shipped.docx))
+    results = []
+    for paragraph in document.paragraphs:
+        runs = list(paragraph._p.iter(qn("w:r")))
+        for i, r in enumerate(runs):
+            instruction = r.find(qn("w:instrText"))
+            if instruction is not None and "PAGEREF" in instruction.text:
+                results.append("".join(t.text for t in runs[i + 2].iter(qn("w:t"))))
+    assert results and all(r.isdigit() for r in results), results
