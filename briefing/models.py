@@ -24,6 +24,14 @@ from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+# FIRST TLP 2.0: each label's letters in its own colour, on black.
+TLP_COLOURS = {
+    "TLP:CLEAR": "#FFFFFF",
+    "TLP:GREEN": "#33FF00",
+    "TLP:AMBER": "#FFC000",
+    "TLP:AMBER+STRICT": "#FFC000",
+    "TLP:RED": "#FF2B2B",
+}
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 # Bidirectional controls in prose. Overrides show the characters after them in reverse order,

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from .assets import Assets, Rendered
 from .document import ChartData, Document, Prose
-from .models import Figure
+from .models import TLP_COLOURS, Figure
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -56,19 +56,9 @@ def bound_text(figure: Figure) -> str:
     }[figure.bound]
 
 
-# FIRST TLP 2.0: each label in its own colour on black; a marking of the project's own list
-# (briefing.yaml `markings`) prints white on black like TLP:CLEAR.
-TLP_COLOURS = {
-    "TLP:CLEAR": "#FFFFFF",
-    "TLP:GREEN": "#33FF00",
-    "TLP:AMBER": "#FFC000",
-    "TLP:AMBER+STRICT": "#FFC000",
-    "TLP:RED": "#FF2B2B",
-}
-
-
 def marking_colour(marking: str) -> str:
-    """The colour of the marking's letters, which stand on black."""
+    """The colour of the marking's letters, which stand on black; a marking of the project's
+    own list (briefing.yaml `markings`) is white on black, like TLP:CLEAR."""
     return TLP_COLOURS.get(marking, "#FFFFFF")
 
 
