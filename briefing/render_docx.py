@@ -213,7 +213,7 @@ class _Layout:
 
     def cover(self, doc: Document) -> None:
         w, front = self.w, doc.front
-        w.para("Cover Meta", front.organisation.upper())
+        w.para("Cover Meta", front.organisation)
         w.para("Title", front.title)
         if front.subtitle:
             w.para("Subtitle", front.subtitle)
@@ -388,11 +388,19 @@ def page_furniture(w: WordDocument, front: FrontMatter) -> None:
         f'<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
         f'<w:t xml:space="preserve"> {escaped(front.marking)} </w:t></w:r>'
     )
-    short = front.short_title or front.title
+    short = front.short_title or running_title(front.title)
     footer = text_run("Page ") + field("PAGE", "1") + run(" of ") + field("NUMPAGES", "1")
     w.header_and_footer(
         ("Header", text_run(short) + marking), ("Footer", footer + marking), w.text_width()
     )
+
+
+def running_title(title: str, length: int = 60) -> str:
+    """The title cut as the PDF's running header cuts it (Jinja's truncate: at the last space
+    before `length`, with an ellipsis)."""
+    if len(title) <= length:
+        return title
+    return title[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
 def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document) -> None:
