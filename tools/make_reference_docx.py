@@ -169,8 +169,8 @@ def main(out: Path = OUT) -> None:
     number_cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     takeaway = paragraph_style("Takeaway", "List Number")
     shade_and_frame(takeaway.element)  # first: pBdr and shd come before spacing in w:pPr
-    takeaway.font.size = Pt(9.5)
-    takeaway.paragraph_format.space_after = Pt(3)
+    takeaway.font.size = Pt(9)
+    takeaway.paragraph_format.space_after = Pt(2)
     mark = styles.add_style("Citation Mark", WD_STYLE_TYPE.CHARACTER)
     mark.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     mark.font.size = Pt(8.5)
@@ -178,7 +178,7 @@ def main(out: Path = OUT) -> None:
     link.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     link.font.underline = True
     # The cover: organisation, title, subtitle and meta leave the takeaways most of page one.
-    styles["Title"].font.size = Pt(22)
+    styles["Title"].font.size = Pt(20)
     styles["Title"].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     styles["Subtitle"].font.size = Pt(12)
     styles["Subtitle"].font.italic = False
