@@ -38,6 +38,26 @@ class Assets:
     dirs: list[Path]  # template folders, the project's own first
     created: dt.date
     _charts: dict[ChartForm, dict[str, bytes]] = field(default_factory=dict, repr=False)
+    # Anchor -> page, from the PDF's layout in this build (the PDF renders first), so the DOCX
+    # can store real page numbers in its PAGEREF fields.
+    pages: dict[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def layout_cache(self) -> Path:
+        """Where the PDF keeps its last layout's page numbers, for the next build."""
+        return self.project.output_dir / ".cache" / "pages.json"
+
+    def known_pages(self) -> dict[str, int]:
+        """Page numbers from this build's PDF, else from the last PDF built (none: empty)."""
+        if self.pages:
+            return self.pages
+        import json
+
+        try:
+            stored = json.loads(self.layout_cache.read_text(encoding="utf-8"))
+            return {str(k): int(v) for k, v in stored.get("pages", {}).items()}
+        except (OSError, ValueError, AttributeError, TypeError):
+            return {}
 
     def charts(self, doc: Document, form: ChartForm) -> dict[str, bytes]:
         """Every chart of the document as `form` bytes, by chart id."""

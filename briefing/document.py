@@ -97,11 +97,24 @@ class KeyTakeaway:
 
 
 @dataclass(frozen=True)
+class CitedPlace:
+    """A part of the briefing that cites a source: "section 3", "key takeaways 1, 2 and 6",
+    "the comparison table", "Figure 1". Its anchors are where it cites the source; a section
+    is read as running from its first anchor to its last."""
+
+    label: str
+    anchors: list[str]
+    continuous: bool = False  # every page from the first anchor's to the last's
+
+
+@dataclass(frozen=True)
 class AppendixEntry:
-    """A source's appendix entry: its section and every item of the briefing that cites it."""
+    """A source's appendix entry: its section, every item of the briefing that cites it, and
+    the parts those items fall in, for the "cited on pp. 1–2, 11–15" line."""
 
     section: Section
     cited_by: list[Link]
+    places: list[CitedPlace] = field(default_factory=list)
 
 
 VERDICTS = {"value": "Values differ", "unit": "Units or wording differ", "status": "Status differs"}
@@ -188,6 +201,8 @@ def appendix_anchor(source_id: str) -> str:
 
 
 def short_label(info: SourceInfo) -> str:
+    if info.label:
+        return info.label
     who = info.publisher or info.title
     year = info.published.year if info.published else "n.d."
     return f"{who.split('(')[0].strip()}, {year}"
@@ -249,7 +264,12 @@ def build_document(content: Content, report: Report) -> Document:
         comparison=comparison,
         explanations=explanations,
         charts=charts,
-        appendix=[AppendixEntry(s, citations[s.source_id]) for s in sections],
+        appendix=[
+            AppendixEntry(
+                s, citations[s.source_id], _places(s, citations[s.source_id], comparison, charts)
+            )
+            for s in sections
+        ],
         short_labels=labels,
         numbers=numbers,
     )
@@ -337,6 +357,67 @@ def _value_words(figure: Figure) -> str:
     if figure.value_high is not None:
         value += f"–{figure.value_high:f}"
     return BOUND_WORDS[figure.bound] + value
+
+
+def _places(
+    section: Section,
+    cited_by: list[Link],
+    comparison: list[ComparisonRow],
+    charts: list[ChartData],
+) -> list[CitedPlace]:
+    """Where the briefing cites a source, part by part, in reading order: the key takeaways,
+    the executive summary, its own section, other sections, the comparison table, the figures."""
+    sid, places = section.source_id, []
+    own = {section.anchor} | {e.anchor for e in section.figures}
+    own |= {e.anchor for e in section.quotes + section.challenges + section.recommendations}
+
+    def numbered(prefix: str, singular: str, plural: str) -> None:
+        found = [c.anchor for c in cited_by if c.anchor.startswith(prefix)]
+        if found:
+            numbers = [a.removeprefix(prefix) for a in found]
+            listed = (
+                numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+            )
+            places.append(CitedPlace(f"{singular if len(found) == 1 else plural} {listed}", found))
+
+    numbered("takeaway-", "key takeaway", "key takeaways")
+    numbered("executive-summary-", "executive summary, paragraph", "executive summary, paragraphs")
+    items = [e.anchor for e in section.figures]
+    items += [e.anchor for e in section.quotes + section.challenges + section.recommendations]
+    places.append(CitedPlace(f"section {section.number}", [section.anchor, *items], True))
+    others = [c for c in cited_by if c.anchor.startswith("src-") and c.anchor not in own]
+    places += [CitedPlace(c.label[:1].lower() + c.label[1:], [c.anchor]) for c in others]
+    rows = [row.anchor for row in comparison if sid in row.cells]
+    if rows:
+        places.append(CitedPlace("the comparison table", rows))
+    for number, chart in enumerate(charts, start=1):
+        anchor = f"chart-{chart.id}"
+        if any(p.source_id == sid for p in chart.points) or any(
+            c.anchor == anchor for c in cited_by
+        ):
+            places.append(CitedPlace(f"Figure {number}", [anchor]))
+    return places
+
+
+def page_ranges(places: list[CitedPlace], page_of: dict[str, int]) -> str:
+    """The pages the places fall on, as a reader writes them: 'p. 4' or 'pp. 1–2, 11–15'."""
+    pages: set[int] = set()
+    for place in places:
+        found = [page_of[a] for a in place.anchors if a in page_of]
+        if found and place.continuous:
+            pages.update(range(min(found), max(found) + 1))
+        else:
+            pages.update(found)
+    if not pages:
+        return ""
+    runs: list[list[int]] = []
+    for page in sorted(pages):
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    text = ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+    return f"{'p.' if len(pages) == 1 else 'pp.'} {text}"
 
 
 def _section(number: int, source_id: str, content: Content, report: Report) -> Section:

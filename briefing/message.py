@@ -21,7 +21,7 @@ from pathlib import Path
 from .addresses import check_header, parse_address
 from .claims import plain_text
 from .errors import RenderError, SendError
-from .models import FrontMatter
+from .models import TLP_COLOURS, FrontMatter
 
 MIME_TYPES = {
     ".pdf": "application/pdf",
@@ -54,14 +54,7 @@ SHARING_RULES = {
     "TLP:RED": "for your eyes and ears only; do not share this with anyone else.",
 }
 OTHER_RULE = "handle this as its marking requires."
-# The label colours of TLP 2.0, each on black.
-LABEL_COLOURS = {
-    "TLP:CLEAR": "#FFFFFF",
-    "TLP:GREEN": "#33FF00",
-    "TLP:AMBER": "#FFC000",
-    "TLP:AMBER+STRICT": "#FFC000",
-    "TLP:RED": "#FF2B2B",
-}
+LABEL_COLOURS = TLP_COLOURS  # the label colours of TLP 2.0, each on black
 MAX_NOTE = 5000
 _LABEL = re.compile(r"TLP:[A-Z]+(?:\+STRICT)?", re.IGNORECASE)
 _NOTE_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x85\u2028\u2029]")

@@ -24,6 +24,14 @@ from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 TLP_MARKINGS = ("TLP:CLEAR", "TLP:GREEN", "TLP:AMBER", "TLP:AMBER+STRICT", "TLP:RED")
+# FIRST TLP 2.0: each label's letters in its own colour, on black.
+TLP_COLOURS = {
+    "TLP:CLEAR": "#FFFFFF",
+    "TLP:GREEN": "#33FF00",
+    "TLP:AMBER": "#FFC000",
+    "TLP:AMBER+STRICT": "#FFC000",
+    "TLP:RED": "#FF2B2B",
+}
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=64)]
 # Bidirectional controls in prose. Overrides show the characters after them in reverse order,
@@ -218,6 +226,13 @@ class SourceInfo(Strict):
 
     seed: SeedName = Field(description="file name of the source text in seeds/")
     title: Line
+    label: Line | None = Field(
+        default=None,
+        max_length=60,
+        description="the short label citations show: who wrote the piece, not who republished "
+        "it, with its year ('Qiushi/CCID, trans. Sinocism, 2026'); by default the publisher "
+        "and the year",
+    )
     publisher: Line | None = None
     authors: list[Line] = Field(default_factory=list, max_length=40)
     published: dt.date | None = None
@@ -231,7 +246,14 @@ class SourceInfo(Strict):
     notes: list[Text] = Field(
         default_factory=list,
         max_length=20,
-        description="what an editor found about the text: scrape noise, glued articles, cuts",
+        description="the reader's source note, two or three lines in all: provenance, "
+        "reliability, translation caveats; printed under the section as 'About this source'",
+    )
+    editor_notes: list[Text] = Field(
+        default_factory=list,
+        max_length=50,
+        description="how the text was processed (scrape noise, glued articles, cuts, where a "
+        "date was read); for editors only, never printed",
     )
 
 

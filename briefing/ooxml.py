@@ -109,33 +109,51 @@ def field(instruction: str, placeholder: str) -> str:
 class Paragraph:
     """A paragraph being written: its style, the bookmarks that open it, and its content."""
 
-    __slots__ = ("opening", "parts", "style_id")
+    __slots__ = ("opening", "parts", "properties", "style_id")
 
     def __init__(self, style_id: str) -> None:
         self.style_id = style_id
         self.opening = ""
         self.parts: list[str] = []
+        self.properties = ""  # direct paragraph properties after the style, in schema order
 
     def xml(self) -> str:
         return (
-            f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/></w:pPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/>{self.properties}</w:pPr>'
             f"{self.opening}{''.join(self.parts)}</w:p>"
         )
 
 
 class Cell:
-    __slots__ = ("grid_span", "merge", "para", "width")
+    __slots__ = ("fill", "grid_span", "merge", "para", "width")
 
     def __init__(self, para: Paragraph, width: int, grid_span: int) -> None:
         self.para, self.width, self.grid_span = para, width, grid_span
         self.merge = ""
+        self.fill = ""  # a background colour, RRGGBB
 
     def xml(self) -> str:
         span = f'<w:gridSpan w:val="{self.grid_span}"/>' if self.grid_span > 1 else ""
+        shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{self.fill}"/>' if self.fill else ""
         return (
             f'<w:tc><w:tcPr><w:tcW w:w="{self.width}" w:type="dxa"/>{span}{self.merge}'
-            f"</w:tcPr>{self.para.xml()}</w:tc>"
+            f"{shading}</w:tcPr>{self.para.xml()}</w:tc>"
         )
+
+
+# Horizontal rules only, as in the PDF: a rule under every row, none between the columns.
+TABLE_RULES = (
+    "<w:tblBorders>"
+    '<w:top w:val="single" w:sz="8" w:space="0" w:color="1F4E79"/>'
+    '<w:left w:val="nil"/>'
+    '<w:bottom w:val="single" w:sz="8" w:space="0" w:color="1F4E79"/>'
+    '<w:right w:val="nil"/>'
+    '<w:insideH w:val="single" w:sz="4" w:space="0" w:color="C8CED6"/>'
+    '<w:insideV w:val="nil"/>'
+    "</w:tblBorders>"
+    '<w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="85" w:type="dxa"/>'
+    '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="85" w:type="dxa"/></w:tblCellMar>'
+)
 
 
 class Table:
@@ -147,11 +165,16 @@ class Table:
         self.style_id, self.cell_style_id, self.widths = style_id, cell_style_id, widths
         self.rows: list[tuple[bool, list[Cell]]] = []
 
-    def add_row(self, *, header: bool = False, span: bool = False) -> list[Paragraph]:
-        """A row of cells in the table's widths (or one cell across them), a paragraph each."""
+    def add_row(
+        self, *, header: bool = False, span: bool = False, fill: str = ""
+    ) -> list[Paragraph]:
+        """A row of cells in the table's widths (or one cell across them), a paragraph each,
+        with a background colour (RRGGBB) if given."""
         widths = [sum(self.widths)] if span else self.widths
         grid_span = len(self.widths) if span else 1
         cells = [Cell(Paragraph(self.cell_style_id), w, grid_span) for w in widths]
+        for cell in cells:
+            cell.fill = fill
         self.rows.append((header, cells))
         return [c.para for c in cells]
 
@@ -172,6 +195,7 @@ class Table:
         )
         return (
             f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.style_id}"/><w:tblW w:type="auto" w:w="0"/>'
+            f"{TABLE_RULES}"
             '<w:tblLook w:val="0420" w:firstRow="1" w:lastRow="0" w:firstColumn="0" '
             'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
             f"<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
@@ -222,11 +246,13 @@ class WordDocument:
     def line_break(self, p: Paragraph) -> None:
         p.parts.append(LINE_BREAK)
 
-    def link(self, p: Paragraph, text: str, anchor: str, *inside: str) -> None:
-        """An internal hyperlink to the bookmark of an HTML anchor."""
+    def link(
+        self, p: Paragraph, text: str, anchor: str, *inside: str, char: str = "Hyperlink"
+    ) -> None:
+        """An internal hyperlink to the bookmark of an HTML anchor, its text in `char`."""
         p.parts.append(
             f'<w:hyperlink w:anchor="{quoted(bookmark_name(anchor))}" w:history="1">'
-            f"{run(text, self.char['Hyperlink'])}{''.join(inside)}</w:hyperlink>"
+            f"{run(text, self.char[char])}{''.join(inside)}</w:hyperlink>"
         )
 
     def url(self, p: Paragraph, address: str) -> None:
@@ -271,15 +297,46 @@ class WordDocument:
         drawing = without_declared(etree.tostring(inline, encoding="unicode"), self.docx.element)
         return f"<w:r><w:drawing>{drawing}</w:drawing></w:r>"
 
-    def header_and_footer(self, header: tuple[str, str], footer: tuple[str, str]) -> None:
-        """The first section's header and footer paragraphs: (style name, runs' XML) each."""
+    def header_and_footer(
+        self, header: tuple[str, str], footer: tuple[str, str], right_tab: int
+    ) -> None:
+        """The first section's header and footer paragraphs: (style name, runs' XML) each, with
+        one right-aligned tab stop at `right_tab` twips in place of the style's own stops."""
+        from docx.oxml.ns import nsdecls
+        from docx.oxml.parser import parse_xml
+
         section = self.docx.sections[0]
         for (style, xml), paragraph in (
             (header, section.header.paragraphs[0]),
             (footer, section.footer.paragraphs[0]),
         ):
             paragraph._p.style = self.docx.styles[style].style_id
+            stops = self.docx.styles[style].paragraph_format.tab_stops
+            cleared = "".join(
+                f'<w:tab w:val="clear" w:pos="{stop.position.twips}"/>' for stop in stops
+            )
+            tabs = f'<w:tabs {nsdecls("w")}>{cleared}<w:tab w:val="right" w:pos="{right_tab}"/></w:tabs>'
+            paragraph._p.get_or_add_pPr().insert_element_before(
+                parse_xml(tabs), "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
+            )
             self._append_xml(paragraph._p, xml)
+
+    def paper(self, name: str) -> None:
+        """The page size of the first section: A4 or Letter, upright."""
+        from docx.shared import Cm, Inches
+
+        section = self.docx.sections[0]
+        if name == "Letter":
+            section.page_width, section.page_height = Inches(8.5), Inches(11)
+        else:
+            section.page_width, section.page_height = Cm(21), Cm(29.7)
+
+    def text_width(self) -> int:
+        """The width between the first section's margins, in twips."""
+        section = self.docx.sections[0]
+        return int(
+            section.page_width.twips - section.left_margin.twips - section.right_margin.twips
+        )
 
     def _append_xml(self, parent: Any, xml: str) -> None:
         from docx.oxml.ns import nsdecls
@@ -396,3 +453,98 @@ def without_declared(xml: str, root: Any) -> str:
         xml[:tag_end],
     )
     return start + xml[tag_end:]
+
+
+# -- embedded fonts --------------------------------------------------------------------------------
+
+FONT_RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+# CT_Settings children that come after w:embedTrueTypeFonts and w:saveSubsetFonts.
+AFTER_EMBEDDED_FONTS = (
+    "saveFormsData", "mirrorMargins", "alignBordersAndEdges", "bordersDoNotSurroundHeader", "bordersDoNotSurroundFooter", "gutterAtTop", "hideSpellingErrors",
+    "hideGrammaticalErrors", "activeWritingStyle", "proofState", "formsDesign", "attachedTemplate",
+    "linkStyles", "stylePaneFormatFilter", "stylePaneSortMethod", "documentType", "mailMerge",
+    "revisionView", "trackRevisions", "doNotTrackMoves", "doNotTrackFormatting", "documentProtection",
+    "autoFormatOverride", "styleLockTheme", "styleLockQFSet", "defaultTabStop",
+    "autoHyphenation", "consecutiveHyphenLimit", "hyphenationZone", "doNotHyphenateCaps",
+    "showEnvelope", "summaryLength", "clickAndTypeStyle", "defaultTableStyle",
+    "evenAndOddHeaders", "bookFoldRevPrinting", "bookFoldPrinting", "bookFoldPrintingSheets",
+    "drawingGridHorizontalSpacing", "drawingGridVerticalSpacing",
+    "displayHorizontalDrawingGridEvery", "displayVerticalDrawingGridEvery",
+    "doNotUseMarginsForDrawingGridOrigin", "drawingGridHorizontalOrigin",
+    "drawingGridVerticalOrigin", "doNotShadeFormData", "noPunctuationKerning",
+    "characterSpacingControl", "printTwoOnOne", "strictFirstAndLastChars", "noLineBreaksAfter",
+    "noLineBreaksBefore", "savePreviewPicture", "doNotValidateAgainstSchema", "saveInvalidXml",
+    "ignoreMixedContent", "alwaysShowPlaceholderText", "doNotDemarcateInvalidXml",
+    "saveXmlDataOnly", "useXSLTWhenSaving", "saveThroughXslt", "showXMLTags",
+    "alwaysMergeEmptyNamespace", "updateFields", *AFTER_UPDATE_FIELDS,
+)  # fmt: skip
+FONT_FACES = ("Regular", "Bold", "Italic", "BoldItalic")
+
+
+def obfuscated_font(data: bytes, key: str) -> bytes:
+    """A font as an embedded font part stores it (ECMA-376 Part 1, 17.8.1): its first 32 bytes
+    XORed with the font key, a GUID read as 16 bytes from its last hex pair to its first."""
+    digits = key.strip("{}").replace("-", "")
+    xor = bytes(int(digits[i : i + 2], 16) for i in range(30, -2, -2))
+    head = bytes(b ^ xor[i % 16] for i, b in enumerate(data[:32]))
+    return head + data[32:]
+
+
+def font_key(data: bytes) -> str:
+    """A GUID derived from the font's bytes, so rebuilds are byte-identical."""
+    digest = hashlib.sha256(data).hexdigest()[:32].upper()
+    return f"{{{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:]}}}"
+
+
+def embed_fonts(document: Any, fonts: dict[str, dict[str, bytes]]) -> None:
+    """Embed TrueType fonts, by family name then face (Regular, Bold, Italic, BoldItalic), as
+    obfuscated parts of the font table, and tell Word and LibreOffice to use them."""
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import parse_xml
+    from lxml import etree
+
+    font_table = next(
+        (r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")),
+        None,
+    )
+    if font_table is None:
+        raise KeyError("its document has no font table (word/fontTable.xml)")
+    table = parse_xml(font_table.blob)
+    number = 0
+    for family, faces in fonts.items():
+        entry = next((f for f in table.iter(qn("w:font")) if f.get(qn("w:name")) == family), None)
+        if entry is None:
+            entry = OxmlElement("w:font", {qn("w:name"): family})
+            table.append(entry)
+        for old in [e for e in entry if e.tag.startswith(qn("w:embed"))]:
+            entry.remove(old)
+        for face in FONT_FACES:
+            if face not in faces:
+                continue
+            number += 1
+            key = font_key(faces[face])
+            part = Part(
+                PackURI(f"/word/fonts/font{number}.odttf"),
+                OBFUSCATED_FONT,
+                obfuscated_font(faces[face], key),
+                font_table.package,
+            )
+            rid = font_table.relate_to(part, FONT_RELATIONSHIP)
+            entry.append(OxmlElement(f"w:embed{face}", {qn("r:id"): rid, qn("w:fontKey"): key}))
+    font_table._blob = etree.tostring(
+        table, xml_declaration=True, encoding="UTF-8", standalone=True
+    )
+    settings = document.settings.element
+    for name in ("embedTrueTypeFonts", "saveSubsetFonts"):
+        if settings.find(qn(f"w:{name}")) is None:
+            element = OxmlElement(f"w:{name}")
+            later = [settings.find(qn(f"w:{n}")) for n in AFTER_EMBEDDED_FONTS]
+            later = [e for e in later if e is not None]
+            if later:
+                min(later, key=settings.index).addprevious(element)
+            else:
+                settings.append(element)

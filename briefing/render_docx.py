@@ -25,6 +25,8 @@ from .ooxml import (
     WordDocument,
     bookmark_name,
     default_language,
+    embed_fonts,
+    escaped,
     field,
     property_text,
     run,
@@ -32,10 +34,10 @@ from .ooxml import (
     text_run,
     update_fields_on_open,
 )
-from .render_html import bound_text, number
+from .render_html import bound_text, marking_colour, number
 
 REFERENCE_NAME = "reference.docx"
-TEXT_WIDTH_CM = 16.0
+TEXT_WIDTH_CM = 14.6  # between the reference document's margins on A4
 STYLE_NAMES = (
     "Normal",
     "Title",
@@ -58,10 +60,31 @@ STYLE_NAMES = (
     "Cited By",
     "Figure Image",
     "Table Text",
+    "Table Heading",
+    "Table Number",
+    "Takeaway",
+    "Source Line",
     "TOC 1",
 )
-CHAR_STYLE_NAMES = ("Hyperlink", "Strong", "Emphasis", "Subtle Emphasis", "Intense Emphasis")
-TABLE_STYLE = "Light Grid Accent 1"
+CHAR_STYLE_NAMES = (
+    "Hyperlink",
+    "Strong",
+    "Emphasis",
+    "Subtle Emphasis",
+    "Intense Emphasis",
+    "Citation Mark",
+)
+TABLE_STYLE = "Table Grid"  # plain: ooxml.Table draws the horizontal rules itself
+HEADER_FILL, FLAGGED_FILL, EXPLAIN_FILL = "1F4E79", "FFF4D6", "FFFAF0"
+PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
+# The takeaways box's frame and fill, on its heading too, so the box starts above the heading.
+BOX = (
+    '<w:pBdr><w:top w:val="single" w:sz="24" w:space="4" w:color="1F4E79"/>'
+    '<w:left w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/>'
+    '<w:bottom w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/>'
+    '<w:right w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/></w:pBdr>'
+    '<w:shd w:val="clear" w:color="auto" w:fill="EEF3F8"/>'
+)
 
 
 def render(doc: Document, assets: Assets) -> Rendered:
@@ -69,7 +92,15 @@ def render(doc: Document, assets: Assets) -> Rendered:
     from docx.opc.exceptions import PackageNotFoundError
 
     try:
-        data = render_docx(doc, assets.charts(doc, "png"), dirs=assets.dirs, created=assets.created)
+        data = render_docx(
+            doc,
+            assets.charts(doc, "png"),
+            dirs=assets.dirs,
+            created=assets.created,
+            paper=assets.project.config.paper,
+            font_cache=assets.project.output_dir / ".cache" / "fonts",
+            pages=assets.known_pages(),
+        )
     except (KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
         unusable = reference_problem(assets, exc)
         if unusable is None:
@@ -94,14 +125,38 @@ def reference_problem(assets: Assets, exc: Exception) -> RenderError | None:
 
 
 def render_docx(
-    doc: Document, charts_png: dict[str, bytes], *, dirs: list[Path], created: dt.date
+    doc: Document,
+    charts_png: dict[str, bytes],
+    *,
+    dirs: list[Path],
+    created: dt.date,
+    paper: str = "A4",
+    font_cache: Path | None = None,
+    pages: dict[str, int] | None = None,
 ) -> bytes:
     word = WordDocument(find_reference(dirs), STYLE_NAMES, CHAR_STYLE_NAMES, TABLE_STYLE)
-    _Layout(word).write(doc, charts_png)
+    word.paper(paper)
+    _Layout(word, pages or {}).write(doc, charts_png)
+    embed_fonts(word.docx, used_fonts(word.docx, dirs, font_cache))
     properties(word.docx, doc.front, created)
     update_fields_on_open(word.docx)
     default_language(word.docx, doc.front.language)
     return save_package(word.docx)
+
+
+def used_fonts(
+    document: Any, dirs: list[Path], cache: Path | None = None
+) -> dict[str, dict[str, bytes]]:
+    """The shipped fonts, subset to the document's characters (body, header and footer)."""
+    from .fonts import shipped_subsets
+
+    section = document.sections[0]
+    parts = [document.part.element, section.header._element, section.footer._element]
+    text = "".join("".join(part.itertext()) for part in parts)
+    found: dict[str, dict[str, bytes]] = {}
+    for face in shipped_subsets(dirs, text, cache):
+        found.setdefault(face.family, {})[face.face] = face.data
+    return found
 
 
 def find_reference(dirs: list[Path]) -> Path:
@@ -117,13 +172,14 @@ def find_reference(dirs: list[Path]) -> Path:
 class _Layout:
     """The briefing in the order the HTML template writes it, one method per part."""
 
-    def __init__(self, word: WordDocument) -> None:
+    def __init__(self, word: WordDocument, pages: dict[str, int]) -> None:
         self.w = word
+        self.pages = pages  # anchor -> page, from the PDF's layout
 
     def write(self, doc: Document, charts_png: dict[str, bytes]) -> None:
-        page_furniture(self.w, doc.front.marking)
+        page_furniture(self.w, doc.front)
         self.cover(doc)
-        self.heading(1, "Executive summary", "executive-summary")
+        self.heading(1, "Executive summary", "executive-summary").properties = PAGE_BREAK_BEFORE
         for n, text in enumerate(doc.executive_summary, start=1):
             p = self.w.para("Normal")
             prose(self.w, p, text)
@@ -143,18 +199,24 @@ class _Layout:
         return p
 
     def cite(self, p: Paragraph, s: Section) -> None:
-        self.w.run(p, " ")
-        self.w.link(p, f"[{s.number}]", f"ref-{s.source_id}")
+        """[n]: a non-breaking space, then the marker, a link that does not look like one."""
+        self.w.run(p, "\u00a0")
+        self.w.link(p, f"[{s.number}]", f"ref-{s.source_id}", char="Citation Mark")
 
-    def table(self, headers: list[str], widths: list[float]) -> Table:
+    def table(self, headers: list[str], widths: list[float], numeric: tuple[int, ...]) -> Table:
+        """A table with a filled header row; the columns in `numeric` are right-aligned."""
         t = self.w.table("Table Text", widths, TEXT_WIDTH_CM)
-        for cell, text in zip(t.add_row(header=True), headers, strict=True):
+        for i, (cell, text) in enumerate(
+            zip(t.add_row(header=True, fill=HEADER_FILL), headers, strict=True)
+        ):
+            cell.style_id = self.w.style["Table Heading"]
+            if i in numeric:
+                cell.properties = '<w:jc w:val="right"/>'
             self.w.run(cell, text)
         return t
 
     def cover(self, doc: Document) -> None:
         w, front = self.w, doc.front
-        w.para("Intense Quote", front.marking)
         w.para("Cover Meta", front.organisation)
         w.para("Title", front.title)
         if front.subtitle:
@@ -164,30 +226,31 @@ class _Layout:
             meta.append(("Author", front.author))
         count = len(doc.sections)
         meta.append(("Sources", f"{count} document{'s' * (count != 1)}, listed in the appendix"))
-        for label, value in meta:
-            p = w.para("Cover Meta")
-            w.run(p, f"{label}: ", "Strong")
+        p = w.para("Cover Meta")  # one line, to leave page one to the takeaways
+        for i, (label, value) in enumerate(meta):
+            w.run(p, f"{' · ' if i else ''}{label}: ", "Strong")
             w.run(p, value)
-        self.heading(1, "Key takeaways", "takeaways")
+        self.heading(1, "Key takeaways", "takeaways").properties = BOX
         for i, takeaway in enumerate(doc.takeaways, start=1):
-            p = w.para("List Number")
+            p = w.para("Takeaway")
             prose(w, p, takeaway.text)
             w.bookmark(p, f"takeaway-{i}")
 
     def contents(self, doc: Document) -> None:
-        self.heading(1, "Contents", "contents")
+        self.heading(1, "Contents", "contents").properties = PAGE_BREAK_BEFORE
         entries = [("executive-summary", "Executive summary")]
         entries += [(s.anchor, f"{s.number}. {s.info.title}") for s in doc.sections]
         if doc.comparison or doc.charts:
             entries.append(("across-sources", f"{len(doc.sections) + 1}. Across the sources"))
         entries.append(("appendix", "Appendix: sources"))
         for anchor, title in entries:
-            page = field(f"PAGEREF {bookmark_name(anchor)} \\h", "#")
-            self.w.link(self.w.para("TOC 1"), title, anchor, run("\t"), page)
+            self.w.link(self.w.para("TOC 1"), title, anchor, run("\t"), self.page_ref(anchor))
 
     def source(self, s: Section) -> None:
         w, info = self.w, s.info
-        self.heading(1, f"{s.number}. {info.title}", s.anchor)
+        heading = self.heading(1, f"{s.number}. {info.title}", s.anchor)
+        if s.number == 1:  # the sources begin after the contents page
+            heading.properties = PAGE_BREAK_BEFORE
         parts = [info.type[:1].upper() + info.type[1:]]
         if info.publisher:
             parts.append(info.publisher)
@@ -222,7 +285,7 @@ class _Layout:
             return
         w = self.w
         self.heading(2, "Key figures")
-        t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12])
+        t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12], (1,))
         for row in s.figures:
             f = row.figure
             first, value, unit, period, status = t.add_row()
@@ -231,6 +294,7 @@ class _Layout:
                 w.line_break(first)
                 w.run(first, f.note, "Subtle Emphasis")
             w.bookmark(first, row.anchor)
+            value.style_id = w.style["Table Number"]
             w.run(value, value_text(f))
             w.run(unit, f.unit)
             w.run(period, f.period)
@@ -275,7 +339,11 @@ class _Layout:
                 "side. Where they differ, the row says whether in value, status or wording, and "
                 "the note beneath it says which figure the briefing uses and why.",
             )
-            t = self.table(["Metric and period", "Source", "Reported", "Status"], [30, 36, 21, 13])
+            t = self.table(
+                ["Metric and period", "Source", "Value", "Unit", "Status"],
+                [28, 30, 13, 17, 12],
+                (2,),
+            )
             for row in doc.comparison:
                 comparison_row(self.w, t, row, doc)
         for figure_number, chart in enumerate(doc.charts, start=1):
@@ -283,7 +351,7 @@ class _Layout:
 
     def appendix(self, doc: Document) -> None:
         w = self.w
-        self.heading(1, "Appendix: sources", "appendix")
+        self.heading(1, "Appendix: sources", "appendix").properties = PAGE_BREAK_BEFORE
         for entry in doc.appendix:
             s, info = entry.section, entry.section.info
             p = w.para("Citation", f"[{s.number}] ")
@@ -294,44 +362,78 @@ class _Layout:
             if info.url:
                 w.url(p, info.url)
                 w.run(p, ". ")
-            w.run(p, f"Seed file: {info.seed}.")
             for related in s.relations:
                 kind = related.kind
-                w.run(p, f" {kind[:1].upper()}{kind[1:]}: ")
+                w.run(p, f"{kind[:1].upper()}{kind[1:]}: ")
                 w.link(p, related.title, related.anchor)
-                w.run(p, ".")
+                w.run(p, ". ")
             w.bookmark(p, f"ref-{s.source_id}")
-            p = w.para("Cited By", "Cited by: ")
-            w.link(p, f"section {s.number}", s.anchor)
-            for c in entry.cited_by:
-                w.run(p, "; ")
-                w.link(p, c.label, c.anchor)
+            p = w.para("Cited By", "Cited in ")
+            for i, place in enumerate(entry.places):
+                w.link(p, place.label, place.anchors[0])
+                first, last = place.anchors[0], place.anchors[-1]
+                if place.continuous and first != last:
+                    w.run(p, " (pp. ")
+                    p.parts.append(self.page_ref(first))
+                    w.run(p, "–")
+                    p.parts.append(self.page_ref(last))
+                else:
+                    w.run(p, " (p. ")
+                    p.parts.append(self.page_ref(first))
+                w.run(p, ")" + (", " if i < len(entry.places) - 1 else "."))
+
+    def page_ref(self, anchor: str) -> str:
+        """A PAGEREF field whose stored result is the page the PDF's layout found, so a
+        viewer that does not update fields still shows a number; Word refreshes it on open."""
+        page = self.pages.get(anchor)
+        return field(f"PAGEREF {bookmark_name(anchor)} \\h", str(page) if page else "")
 
 
-def page_furniture(w: WordDocument, marking: str) -> None:
-    footer = (
-        text_run(f"{marking} · Page ") + field("PAGE", "1") + run(" of ") + field("NUMPAGES", "1")
+def page_furniture(w: WordDocument, front: FrontMatter) -> None:
+    """Short title and page X of Y on the left; on the right the marking, as TLP 2.0 asks: in
+    capitals, 12 pt, in its colour on black, in the header and the footer of every page."""
+    colour = marking_colour(front.marking).removeprefix("#")
+    marking = (
+        run("\t") + f'<w:r><w:rPr><w:b/><w:color w:val="{colour}"/><w:sz w:val="24"/>'
+        f'<w:shd w:val="clear" w:color="auto" w:fill="000000"/></w:rPr>'
+        f'<w:t xml:space="preserve"> {escaped(front.marking)} </w:t></w:r>'
     )
-    w.header_and_footer(("Header", text_run(marking)), ("Footer", footer))
+    short = front.short_title or running_title(front.title)
+    footer = text_run("Page ") + field("PAGE", "1") + run(" of ") + field("NUMPAGES", "1")
+    w.header_and_footer(
+        ("Header", text_run(short) + marking), ("Footer", footer + marking), w.text_width()
+    )
+
+
+def running_title(title: str, length: int = 60) -> str:
+    """The title cut as the PDF's running header cuts it (Jinja's truncate: at the last space
+    before `length`, with an ellipsis)."""
+    if len(title) <= length:
+        return title
+    return title[: length - 1].rsplit(" ", 1)[0] + "…"
 
 
 def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document) -> None:
     first_row = len(t.rows)
+    fill = FLAGGED_FILL if row.disagreements else ""
     for i, (sid, f) in enumerate(row.cells.items()):
-        metric, source, reported, status = t.add_row()
+        metric, source, value, unit, status = t.add_row(fill=fill)
         if i == 0:
+            w.bookmark(metric, row.anchor)
             if row.disagreements:
                 w.run(metric, f"{row.verdict}: ", "Intense Emphasis")
             w.run(metric, row.label, "Strong")
             w.line_break(metric)
             w.run(metric, row.period)
-        w.link(source, f"[{doc.numbers[sid]}]", f"ref-{sid}")
-        w.run(source, f" {doc.short_labels[sid]}")
-        w.run(reported, f"{value_text(f)} {f.unit}")
+        w.link(source, f"[{doc.numbers[sid]}]", f"ref-{sid}", char="Citation Mark")
+        w.run(source, f"\u00a0{doc.short_labels[sid]}")
+        value.style_id = w.style["Table Number"]
+        w.run(value, value_text(f))
+        w.run(unit, f.unit)
         w.run(status, f.status)
     t.merge_down(first_row)
     if row.disagreements:
-        [merged] = t.add_row(span=True)
+        [merged] = t.add_row(span=True, fill=EXPLAIN_FILL)
         explanation = doc.explanations.get(row.metric)
         if explanation is None:
             w.run(merged, "Why they differ: ", "Strong")
@@ -346,19 +448,20 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
 
 
 def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: bytes) -> None:
-    picture = w.picture(
-        png, TEXT_WIDTH_CM, name=f"Chart {chart.id}", title=chart.title, alt=chart.alt
-    )
-    p = w.para("Figure Image")
-    p.parts.append(picture)
-    w.bookmark(p, f"chart-{chart.id}")
+    """Title and caption above the chart, kept with it; the source line below."""
     caption = w.para("Caption")
     w.run(caption, "Figure ", "Strong")
     caption.parts.append(field("SEQ Figure \\* ARABIC", str(figure_number)))
     w.run(caption, f". {chart.title}.", "Strong")
     w.run(caption, " ")
     prose(w, caption, chart.caption)
-    w.para("Caption", chart.source_line)
+    w.bookmark(caption, f"chart-{chart.id}")
+    picture = w.picture(
+        png, TEXT_WIDTH_CM, name=f"Chart {chart.id}", title=chart.title, alt=chart.alt
+    )
+    p = w.para("Figure Image")
+    p.parts.append(picture)
+    w.para("Source Line", chart.source_line)
 
 
 def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
@@ -372,12 +475,13 @@ def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
 def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...]) -> None:
     if not found:
         return
-    w.run(p, " [")
+    # A non-breaking space, then [n, m] in the citation style: links that do not look like links.
+    w.run(p, "\u00a0[", "Citation Mark")
     for j, cite in enumerate(found):
         if j:
-            w.run(p, ", ")
-        w.link(p, str(cite.number), cite.anchor)
-    w.run(p, "]")
+            w.run(p, ", ", "Citation Mark")
+        w.link(p, str(cite.number), cite.anchor, char="Citation Mark")
+    w.run(p, "]", "Citation Mark")
 
 
 def citation_text(info: SourceInfo) -> str:

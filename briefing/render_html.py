@@ -16,7 +16,7 @@ from .assets import Assets, Rendered
 from .document import ChartData, Document, Prose
 from .errors import RenderError
 from .files import MAX_TEMPLATE_BYTES, decode_text, read_file
-from .models import Figure
+from .models import TLP_COLOURS, Figure
 
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -61,6 +61,19 @@ def bound_text(figure: Figure) -> str:
     }[figure.bound]
 
 
+def marking_colour(marking: str) -> str:
+    """The colour of the marking's letters, which stand on black; a marking of the project's
+    own list (briefing.yaml `markings`) is white on black, like TLP:CLEAR."""
+    return TLP_COLOURS.get(marking, "#FFFFFF")
+
+
+def marking_class(marking: str) -> str:
+    """The CSS class that colours the marking: tlp-clear, tlp-amber-strict, or tlp-other."""
+    if marking not in TLP_COLOURS:
+        return "tlp-other"
+    return "tlp-" + marking.removeprefix("TLP:").lower().replace("+", "-")
+
+
 def template_dirs(project_templates: Path | None) -> list[Path]:
     """A project's own templates shadow the packaged defaults, file by file."""
     dirs = [packaged_templates()]
@@ -74,15 +87,53 @@ def template_dirs(project_templates: Path | None) -> list[Path]:
 
 
 def render(doc: Document, assets: Assets) -> Rendered:
-    """The self-contained HTML page for a screen."""
+    """The self-contained HTML page for a screen, carrying its fonts: the shipped fonts subset
+    to the page's characters, inline as WOFF2, so Chinese shows on a machine without CJK fonts."""
     html = render_html(doc, assets.charts(doc, "svg"), medium="screen", dirs=assets.dirs)
-    return Rendered(html.encode("utf-8"))
+    cache = assets.project.output_dir / ".cache" / "fonts"
+    fonts = inline_fonts(page_text(html), assets.dirs, cache)
+    head_end = html.index("</head>")  # the template's: content is escaped, so it has none
+    return Rendered((html[:head_end] + fonts + html[head_end:]).encode("utf-8"))
+
+
+def page_text(html: str) -> str:
+    """Every character the page may show: its text, attribute values, the SVG's labels."""
+    import html as html_module
+
+    return html_module.unescape(
+        re.sub(r"<[^>]*>", " ", html) + " ".join(re.findall(r'"([^"]*)"', html))
+    )
+
+
+def inline_fonts(text: str, dirs: list[Path], cache: Path | None) -> str:
+    """A <style> of @font-face rules whose sources are the subset fonts as data: URLs."""
+    import base64
+
+    from .fonts import shipped_subsets
+
+    rules = []
+    for face in shipped_subsets(dirs, text, cache, "woff2"):
+        data = base64.b64encode(face.data).decode("ascii")
+        rules.append(
+            f'@font-face {{ font-family: "{face.family}"; '
+            f"font-weight: {'bold' if face.bold else 'normal'}; "
+            f"font-style: {'italic' if face.italic else 'normal'}; "
+            f'src: url("data:font/woff2;base64,{data}") format("woff2"); }}'
+        )
+    return "<style>" + "\n".join(rules) + "</style>\n"
 
 
 def render_html(
-    doc: Document, charts: dict[str, bytes], *, medium: str, dirs: list[Path], paper: str = "A4"
+    doc: Document,
+    charts: dict[str, bytes],
+    *,
+    medium: str,
+    dirs: list[Path],
+    paper: str = "A4",
+    cited_pages: dict[str, str] | None = None,
 ) -> str:
-    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page).
+    """medium is 'print' (for WeasyPrint) or 'screen' (the self-contained HTML page);
+    cited_pages, by source id, are the appendix's "pp. 1–2, 11–15" from a print layout.
 
     Templates run in Jinja's sandbox: projects share templates between teams, and a template
     reaches the document model and the filters here, never Python's internals or the files.
@@ -103,11 +154,11 @@ def render_html(
     styles = [Markup(loader.get_source(env, name)[0]) for name in names]
     if medium == "print":
         marking = _css_string(doc.front.marking)
+        # TLP 2.0: the marking right-justified in the header and the footer of every page.
+        colour = marking_colour(doc.front.marking)
+        box = f"content: {marking}; color: {colour};"
         styles.append(
-            Markup(
-                f"@page {{ size: {paper}; @top-center {{ content: {marking}; }} "
-                f"@bottom-center {{ content: {marking}; }} }}"
-            )
+            Markup(f"@page {{ size: {paper}; @top-right {{ {box} }} @bottom-right {{ {box} }} }}")
         )
     rendered = [_chart(c, charts) for c in doc.charts]
     try:
@@ -118,6 +169,8 @@ def render_html(
             medium=medium,
             number=number,
             bound_text=bound_text,
+            marking_class=marking_class(doc.front.marking),
+            cited_pages=cited_pages or {},
         )
     except TemplateError as exc:
         raise RenderError(template_problem(exc, dirs)) from None

@@ -14,7 +14,7 @@ from typing import Any
 from .assets import Assets, Rendered
 from .config import Project
 from .content import Content, content_files
-from .document import Document
+from .document import Document, page_ranges
 from .errors import FileRefused, Problem, RenderError
 from .files import MAX_TEMPLATE_BYTES, read_file
 from .interrupt import raise_if_interrupted
@@ -88,13 +88,35 @@ def check(project: Project, content: Content) -> list[Problem]:
 
 
 def render(doc: Document, assets: Assets) -> Rendered:
-    """The print page through WeasyPrint; PDF/A-3a carries the content files as attachments."""
+    """The print page through WeasyPrint; PDF/A-3a carries the content files as attachments.
+
+    The appendix says on which pages each source is cited ("pp. 1–2, 11–15"), which only a
+    layout knows. The appendix comes last and starts a page, so its own text moves none of the
+    pages it names: the page numbers of the last layout of the same page are tried first, and
+    only when the layout finds them changed is the page laid out once more with the new ones.
+    """
+    import hashlib
+
     from .render_html import render_html
 
     config = assets.project.config
-    html = render_html(
-        doc, assets.charts(doc, "svg"), medium="print", dirs=assets.dirs, paper=config.paper
-    )
+    charts = assets.charts(doc, "svg")
+
+    def page(cited: dict[str, str]) -> str:
+        return render_html(
+            doc, charts, medium="print", dirs=assets.dirs, paper=config.paper, cited_pages=cited
+        )
+
+    key = hashlib.sha256(page({}).encode("utf-8")).hexdigest()
+    guess = _last_cited_pages(assets, key)
+    document = layout(page(guess), assets.dirs)
+    page_of = anchor_pages(document)
+    cited = {e.section.source_id: page_ranges(e.places, page_of) for e in doc.appendix}
+    if cited != guess:
+        document = layout(page(cited), assets.dirs)
+        page_of = anchor_pages(document)
+    assets.pages.update(page_of)
+    _store_cited_pages(assets, key, cited, page_of)
     attachments = None
     if config.pdf_a:
         project = assets.project
@@ -107,15 +129,50 @@ def render(doc: Document, assets: Assets) -> Rendered:
             )
             for p in content_files(project)
         ]
-    data, pages = render_pdf(
-        html,
-        assets.dirs,
+    data = write_pdf(
+        document,
         title=doc.front.title,
         created=assets.created,
         pdf_a=config.pdf_a,
         attachments=attachments,
     )
-    return Rendered(data, pages)
+    return Rendered(data, len(document.pages))
+
+
+def anchor_pages(document: Any) -> dict[str, int]:
+    """Every anchor of a laid-out document -> the number of the page it starts on (a box split
+    across pages carries its anchor on each of them)."""
+    pages: dict[str, int] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for anchor in page.anchors:
+            pages.setdefault(anchor, number)
+    return pages
+
+
+def _last_cited_pages(assets: Assets, key: str) -> dict[str, str]:
+    import json
+
+    try:
+        stored = json.loads(assets.layout_cache.read_text(encoding="utf-8"))
+        if stored.get("key") == key:
+            return {str(k): str(v) for k, v in stored["cited"].items()}
+    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+        pass
+    return {}
+
+
+def _store_cited_pages(
+    assets: Assets, key: str, cited: dict[str, str], pages: dict[str, int]
+) -> None:
+    import json
+
+    try:
+        assets.layout_cache.parent.mkdir(parents=True, exist_ok=True)
+        assets.layout_cache.write_text(
+            json.dumps({"key": key, "cited": cited, "pages": pages}), encoding="utf-8"
+        )
+    except OSError:
+        pass  # no cache: the next build lays the page out twice again
 
 
 # PDF/A allows only the XMP properties of its own schemas and of extension schemas the file
@@ -193,13 +250,20 @@ def render_pdf(
     pdf_a: bool = False,
     attachments: list[tuple[str, bytes]] | None = None,
 ) -> tuple[bytes, int]:
-    """The PDF's bytes and its page count: PDF/UA-1, or PDF/A-3a and PDF/UA-1 with pdf_a.
+    """The PDF's bytes and its page count: PDF/UA-1, or PDF/A-3a and PDF/UA-1 with pdf_a."""
+    document = layout(html, dirs)
+    data = write_pdf(document, title=title, created=created, pdf_a=pdf_a, attachments=attachments)
+    return data, len(document.pages)
+
+
+def layout(html: str, dirs: list[Path]) -> Any:
+    """The page laid out by WeasyPrint, its resources fetched only from the template folders.
 
     WeasyPrint reports an image it could not load or draw, or a figure without alternative
     text, only in its log, and goes on: any such error fails the render, so a PDF with a blank
     chart is never published.
     """
-    from weasyprint import HTML, Attachment
+    from weasyprint import HTML
 
     fetcher = locked_fetcher(dirs)
     _count_pages_once()
@@ -210,6 +274,30 @@ def render_pdf(
                 document = HTML(
                     string=html, base_url=ASSET_SCHEME + "/", url_fetcher=fetcher
                 ).render(font_config=fonts)
+        except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
+            raise RenderError(f"PDF rendering failed: {one_line(str(exc))}") from exc
+    raise_if_interrupted()  # WeasyPrint catches everything while it draws an SVG, signals too
+    if fetcher.refused:  # WeasyPrint logged it too; this line names the file and where it leads
+        raise fetcher.refused[0]
+    if errors:
+        raise RenderError(f"PDF rendering failed: WeasyPrint reported: {one_line(errors[0])}")
+    return document
+
+
+def write_pdf(
+    document: Any,
+    *,
+    title: str,
+    created: dt.date,
+    pdf_a: bool = False,
+    attachments: list[tuple[str, bytes]] | None = None,
+) -> bytes:
+    """A laid-out document as PDF/UA-1 (or PDF/A-3a and PDF/UA-1) bytes, dated by the content."""
+    from weasyprint import Attachment
+
+    with logged_errors() as errors:
+        try:
+            with young_collections_only():
                 stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
                     "%Y-%m-%dT%H:%M:%SZ"
                 )
@@ -227,15 +315,13 @@ def render_pdf(
                     options["attachments"] = [
                         Attachment(string=data, name=name) for name, data in attachments
                     ]
-                data = document.write_pdf(**options)
+                data: bytes = document.write_pdf(**options)
         except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
             raise RenderError(f"PDF rendering failed: {one_line(str(exc))}") from exc
-    raise_if_interrupted()  # WeasyPrint catches everything while it draws an SVG, signals too
-    if fetcher.refused:  # WeasyPrint logged it too; this line names the file and where it leads
-        raise fetcher.refused[0]
+    raise_if_interrupted()
     if errors:
         raise RenderError(f"PDF rendering failed: WeasyPrint reported: {one_line(errors[0])}")
-    return data, len(document.pages)
+    return data
 
 
 def one_line(text: str) -> str:

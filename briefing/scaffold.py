@@ -129,7 +129,8 @@ source:
   type: news report        # news report, analysis, op-ed, research report …
   completeness: complete   # or partial, when the text stops before the original does
   relations: []            # - {{kind: same-original, source: <other id>, note: …}}
-  notes: []                # what you found about the text: scrape noise, glued articles, cuts
+  notes: []                # for the reader: provenance, reliability, translation caveats
+  editor_notes: []         # for editors, never printed: scrape noise, glued articles, cuts
 summary: >
   Two to four sentences in your own words: what the source says, and nothing else.
 figures: []

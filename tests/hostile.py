@@ -435,6 +435,8 @@ def paragraphs(element: Any) -> list[str]:
     for p in element.iter(qn("w:p")):
         text = ""
         for node in p.iter(qn("w:t"), qn("w:br"), qn("w:tab")):
+            if node.getparent().tag == qn("w:tabs"):
+                continue  # a tab stop of the paragraph's properties, not text
             text += (node.text or "") if node.tag == qn("w:t") else " "
         found.append(text)
     return found

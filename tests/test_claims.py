@@ -66,7 +66,7 @@ MUTATIONS = [
         "and an expected 1.2 trillion yuan or more in 2025",
         "and reached 1.2 trillion yuan or more in 2025",
         [
-            'content/sputnik-core-ai-industry.yaml:40:36: warning: summary: "reached" speaks '
+            'content/sputnik-core-ai-industry.yaml:47:36: warning: summary: "reached" speaks '
             "of an achieved value, but 1.2 trillion is reported as forecast "
             "(sputnik-core-ai-industry/core-ai-industry-2025); write it as expected, or cite a "
             "source that reports it as achieved"
@@ -100,7 +100,7 @@ MUTATIONS = [
         "metric: china-ai-firm-count",
         "metric: china-ai-firms-count",
         [
-            "content/ccid-open-source-models.yaml:106:13: figures[5].metric: metric "
+            "content/ccid-open-source-models.yaml:113:13: figures[5].metric: metric "
             "'china-ai-firms-count' is not declared in metrics.yaml; did you mean "
             "'china-ai-firm-count'?",
             # the figure dropped out of its metric, so the caption's number rests on nothing
@@ -114,7 +114,7 @@ MUTATIONS = [
         "metric: china-ai-patent-holding-share",
         "metric: china-ai-patent-application-share",
         [
-            "content/sputnik-core-ai-industry.yaml:135:12: figures[7].basis: counts 'patents "
+            "content/sputnik-core-ai-industry.yaml:142:12: figures[7].basis: counts 'patents "
             "held', but 'china-ai-patent-application-share' is declared as counting 'patent "
             "applications'; figures with another basis need a metric of their own"
         ],
@@ -157,7 +157,7 @@ MUTATIONS = [
         "summary: >-\n  Two to four sentences in your own words: what the source says. A news "
         "report, relying on",
         [
-            "content/ccid-open-source-models.yaml:32:3: summary: still holds the placeholder "
+            "content/ccid-open-source-models.yaml:39:3: summary: still holds the placeholder "
             '"Two to four sentences in your own words" from briefing new; write the source\'s '
             "own text"
         ],
@@ -168,7 +168,7 @@ MUTATIONS = [
         "period: as of April 2026\n    status: actual\n    bound: more-than\n    excerpt: The country",
         "period: latest\n    status: actual\n    bound: more-than\n    excerpt: The country",
         [
-            "content/ccid-open-source-models.yaml:109:13: warning: figures[5].period: 'latest' "
+            "content/ccid-open-source-models.yaml:116:13: warning: figures[5].period: 'latest' "
             "names no "
             "year, quarter or month, so chart 'ai-firms' cannot place it in time; add when (e.g. "
             "'as of April 2026')"
@@ -180,7 +180,7 @@ MUTATIONS = [
         "    speaker: An industrial AI founder\n    role: unnamed in the text",
         "    speaker: An industrial AI founder\n    role: industrial AI founder",
         [
-            "content/qiushi-ai-industry-en.yaml:288:11: warning: quotes[2].role: repeats the "
+            "content/qiushi-ai-industry-en.yaml:298:11: warning: quotes[2].role: repeats the "
             "speaker: the attribution would read 'An industrial AI founder, industrial AI "
             "founder'"
         ],

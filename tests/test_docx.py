@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
-from briefing.document import Document, build_document
+from briefing.document import Document, build_document, sentence
 from briefing.ooxml import bookmark_name
 from briefing.provenance import check_provenance
 from briefing.render_docx import render_docx
@@ -66,8 +66,8 @@ def test_real_styles_are_used(built: Built) -> None:
     used = {p.style.name for p in opened.paragraphs}
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Quote", "List Bullet"):
         assert name in used
-    assert {"List Number", "Caption", "Intense Quote", "Quote Original", "TOC 1"} <= used
-    assert opened.paragraphs[2].style.name == "Title"
+    assert {"Takeaway", "Caption", "Source Line", "Quote Original", "TOC 1"} <= used
+    assert opened.paragraphs[1].style.name == "Title"  # under the organisation: no marking
     assert any("人工智能" in p.text for p in opened.paragraphs if p.style.name == "Quote Original")
 
 
@@ -76,11 +76,50 @@ def test_tables_repeat_headers_and_rows_do_not_split(built: Built) -> None:
     figure_tables = sum(1 for s in built.doc.sections if s.figures)
     assert len(opened.tables) == figure_tables + 1
     for table in opened.tables:
-        assert table.style.name == "Light Grid Accent 1"
         rows = table._tbl.tr_lst
         assert rows[0].trPr.find(qn("w:tblHeader")) is not None
         assert all(r.trPr.find(qn("w:cantSplit")) is not None for r in rows)
         assert all(r.trPr.find(qn("w:tblHeader")) is None for r in rows[1:])
+
+
+def fills(row: object) -> set[str | None]:
+    return {shd.get(qn("w:fill")) for shd in row.iter(qn("w:shd"))}  # type: ignore[attr-defined]
+
+
+def test_tables_look_like_the_pdfs(built: Built) -> None:
+    """A filled header row, horizontal rules only, values right-aligned, disagreements shaded."""
+    opened = docx.Document(str(built.path))
+    for table in opened.tables:
+        borders = table._tbl.tblPr.find(qn("w:tblBorders"))
+        assert {
+            side: borders.find(qn(f"w:{side}")).get(qn("w:val"))
+            for side in ("top", "bottom", "insideH", "left", "right", "insideV")
+        } == {
+            "top": "single",
+            "bottom": "single",
+            "insideH": "single",
+            "left": "nil",
+            "right": "nil",
+            "insideV": "nil",
+        }
+        header = table.rows[0]
+        assert fills(header._tr) == {"1F4E79"}
+        assert {c.paragraphs[0].style.name for c in header.cells} == {"Table Heading"}
+        headings = [c.text for c in header.cells]
+        value = headings.index("Value")
+        assert headings[value + 1] == "Unit"
+        for row in table.rows[1:]:
+            cell = row.cells[value]
+            if len({id(c) for c in row.cells}) == len(row.cells):  # not the merged note row
+                assert cell.paragraphs[0].style.name == "Table Number"
+    comparison = opened.tables[-1]
+    verdicts = {row.verdict for row in built.doc.comparison if row.disagreements}
+    flagged = [r for r in comparison.rows[1:] if r.cells[0].text.split(":")[0] in verdicts]
+    plain = [r for r in comparison.rows[1:] if r.cells[0].text.split(":")[0] not in verdicts]
+    assert flagged and plain
+    assert all(fills(r._tr) == {"FFF4D6"} for r in flagged)
+    # the rest: plain rows, or the shaded note under a disagreement, spanning the table
+    assert all(not fills(r._tr) or len({id(c) for c in r.cells}) == 1 for r in plain)
 
 
 def test_images_carry_alt_text(built: Built) -> None:
@@ -102,10 +141,15 @@ def test_links_fields_and_bookmarks(built: Built) -> None:
         assert bookmark_name(s.anchor) in bookmarks
         assert bookmark_name(f"ref-{s.source_id}") in bookmarks
     instructions = " ".join(e.text for e in body.iter(qn("w:instrText")))
-    assert instructions.count("PAGEREF") == len(built.doc.sections) + 3
+    contents = [p for p in opened.paragraphs if p.style.name == "TOC 1"]
+    assert len(contents) == len(built.doc.sections) + 3
+    assert all("PAGEREF" in p._p.xml for p in contents)
+    # the appendix gives the pages of every part that cites a source
+    assert instructions.count("PAGEREF") > len(contents) + len(built.doc.sections)
     footer = opened.sections[0].footer._element
     assert {"PAGE", "NUMPAGES"} <= {e.text.strip() for e in footer.iter(qn("w:instrText"))}
-    assert built.doc.front.marking in opened.sections[0].header.paragraphs[0].text
+    header = opened.sections[0].header.paragraphs[0]
+    assert header.text == f"{built.doc.front.short_title}\t {built.doc.front.marking} "
     external = [r for r in opened.part.rels.values() if r.is_external]
     assert {s.info.url for s in built.doc.sections if s.info.url} <= {
         r.target_ref for r in external
@@ -185,6 +229,9 @@ def test_a_reference_declaring_namespaces_only_where_used_gives_the_same_documen
 def test_captions_end_with_one_full_stop(built: Built) -> None:
     """A chart's source line ends with the last source's label, which may end in "n.d."."""
     opened = docx.Document(str(built.path))
-    captions = [p.text for p in opened.paragraphs if p.style.name == "Caption"]
+    captions = [p.text for p in opened.paragraphs if p.style.name in ("Caption", "Source Line")]
     assert captions and all(c.endswith(".") and not c.endswith("..") for c in captions)
-    assert any("n.d.;" in c for c in captions)  # a label ending in "n.d." inside the line
+    assert (
+        sentence("Sources: Alpha Daily, 2026; Beta, n.d.")
+        == "Sources: Alpha Daily, 2026; Beta, n.d."
+    )

@@ -230,7 +230,7 @@ def test_an_odd_but_plain_filename_pattern_writes_only_inside_build(good: Path) 
     result = run(good)
     assert result.exit_code == 0, result.output
     name = "a..b_2026-11-231.0..-.html"
-    size = (good / "build" / name).stat().st_size / 1024  # the content's, not this test's
+    size = (good / "build" / name).stat().st_size / 1024  # the content's and its fonts
     assert result.stdout.splitlines()[0] == f"wrote {good / 'build' / name} ({size:,.0f} KiB)"
     assert tree(good) == sorted([*files, f"build/{name}"])
 

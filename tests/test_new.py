@@ -45,7 +45,7 @@ def test_new_scaffolds_metadata_and_refuses_to_overwrite(project: Path) -> None:
     )
     # The scaffold's own text must be replaced before the source can ship.
     assert (
-        'content/005-compute.yaml:17:3: summary: still holds the placeholder "Two to four '
+        'content/005-compute.yaml:18:3: summary: still holds the placeholder "Two to four '
         "sentences in your own words\" from briefing new; write the source's own text"
     ) in check.output
     assert check.exit_code == 1

@@ -123,7 +123,11 @@ def test_the_marking_stays_a_string_in_the_margins(built: Built) -> None:
     text = marking(built.origin, built.canary)
     assert all(page.count(squash(text)) >= 2 for page in built.pdf_pages)  # header, footer
     assert text in built.html.text  # the banner and the cover
-    assert [p for p in built.docx.furniture if text in p] == [text, f"{text} · Page 1 of 1"]
+    # header: the running title, then the marking at the right; footer: page X of Y, marking
+    assert [p for p in built.docx.furniture if text in p] == [
+        f"{RUNNING_HEADER}\t {text} ",
+        f"Page 1 of 1\t {text} ",
+    ]
 
 
 def test_docx_fields_are_only_the_renderers_own(built: Built) -> None:
@@ -374,7 +378,8 @@ def test_emoji_and_rtl_scripts_read_back_exactly(scripts: tuple[Path, Result], f
     texts = [read_html(out).text] if fmt == "html" else read_docx(out).body
     for name, _, new in SCRIPT_EDITS:
         # the citation mark as a reader sees it: the source's number
-        text = new.split(": ", 1)[1].rstrip("\n").replace(f" {CITED}", " [1]")
+        marker = " [1]" if fmt == "html" else "\u00a0[1]"  # Word: a no-break space before it
+        text = new.split(": ", 1)[1].rstrip("\n").replace(f" {CITED}", marker)
         assert any(text in t for t in texts), (name, text)
 
 

@@ -58,6 +58,19 @@ def drop_styles_with_effects(document) -> None:  # type: ignore[no-untyped-def]
             part.drop_rel(rel_id)
 
 
+def shade_and_frame(style_element) -> None:  # type: ignore[no-untyped-def]
+    """The takeaways box: a pale fill and a rule above, on paragraphs that run together."""
+    ppr = style_element.get_or_add_pPr()
+    borders = ppr.makeelement(qn("w:pBdr"), {})
+    for side, size, colour in (("top", "24", "1F4E79"), ("left", "4", "EEF3F8"),
+                               ("bottom", "4", "EEF3F8"), ("right", "4", "EEF3F8")):
+        borders.append(borders.makeelement(qn(f"w:{side}"), {
+            qn("w:val"): "single", qn("w:sz"): size, qn("w:space"): "4", qn("w:color"): colour}))
+    ppr.append(borders)
+    ppr.append(ppr.makeelement(qn("w:shd"), {
+        qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): "EEF3F8"}))
+
+
 def main(out: Path = OUT) -> None:
     document = docx.Document()
     styles = document.styles
@@ -74,7 +87,7 @@ def main(out: Path = OUT) -> None:
                     SANS if "Heading" in style.name or "Title" in style.name else SERIF,
                 )
     normal = styles["Normal"]
-    normal.font.size = Pt(10.5)
+    normal.font.size = Pt(11)
     normal.paragraph_format.space_after = Pt(6)
     for name in (
         "Title",
@@ -87,11 +100,17 @@ def main(out: Path = OUT) -> None:
         "Footer",
     ):
         set_fonts(styles[name].element, SANS)
-    styles["Heading 1"].paragraph_format.page_break_before = True
-    styles["Header"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    styles["Footer"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # Chapters flow on, kept with what follows them; the layout breaks the page where a part
+    # begins (executive summary, contents, the first source, the appendix).
+    normal.paragraph_format.widow_control = True
+    for name in ("Heading 1", "Heading 2", "Heading 3"):
+        styles[name].paragraph_format.keep_with_next = True
+        styles[name].paragraph_format.page_break_before = None
+    styles["Heading 1"].paragraph_format.space_before = Pt(18)
     for name in ("Header", "Footer"):
+        styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         styles[name].font.size = Pt(8)
+        styles[name].font.color.rgb = RGBColor(0x55, 0x55, 0x55)
 
     def paragraph_style(name: str, base: str):  # type: ignore[no-untyped-def]
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -133,14 +152,45 @@ def main(out: Path = OUT) -> None:
     toc.paragraph_format.space_after = Pt(4)
     toc.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     styles["Caption"].font.size = Pt(9)
+    styles["Caption"].font.bold = False
+    styles["Caption"].font.italic = False
     styles["Caption"].font.color.rgb = RGBColor(0x33, 0x33, 0x33)
+    styles["Caption"].paragraph_format.keep_with_next = True
+    source_line = paragraph_style("Source Line", "Caption")
+    source_line.font.size = Pt(8)
+    source_line.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
+    source_line.paragraph_format.keep_with_next = False
+    source_line.paragraph_format.space_after = Pt(12)
+    heading_cell = paragraph_style("Table Heading", "Table Text")
+    set_fonts(heading_cell.element, SANS)
+    heading_cell.font.bold = True
+    heading_cell.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    number_cell = paragraph_style("Table Number", "Table Text")
+    number_cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    takeaway = paragraph_style("Takeaway", "List Number")
+    shade_and_frame(takeaway.element)  # first: pBdr and shd come before spacing in w:pPr
+    takeaway.font.size = Pt(9)
+    takeaway.paragraph_format.space_after = Pt(2)
+    mark = styles.add_style("Citation Mark", WD_STYLE_TYPE.CHARACTER)
+    mark.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    mark.font.size = Pt(8.5)
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     link.font.underline = True
+    # The cover: organisation, title, subtitle and meta leave the takeaways most of page one.
+    styles["Title"].font.size = Pt(20)
+    styles["Title"].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    styles["Subtitle"].font.size = Pt(12)
+    styles["Subtitle"].font.italic = False
+    styles["Subtitle"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+    # "Disagreement:" in the comparison table, as the PDF's flag: bold amber, upright.
+    styles["Intense Emphasis"].font.italic = False
+    styles["Intense Emphasis"].font.color.rgb = RGBColor(0x9A, 0x5B, 0x00)
     section = document.sections[0]
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.5))
+    # 14.6 cm of text at 11 pt: 70 to 80 characters a line, as in the PDF.
+    section.left_margin = section.right_margin = Cm(3.2)
+    section.top_margin, section.bottom_margin = Cm(2.4), Cm(2.2)
     document.core_properties.title = "Briefing reference"
     drop_styles_with_effects(document)
     document.save(str(out))

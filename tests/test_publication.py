@@ -1,0 +1,213 @@
+"""The shipped briefing as a reader gets it, in every format: no processing internals."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from briefing.build import build
+
+from .conftest import REPO, copy_project
+
+
+@dataclass(frozen=True)
+class Formats:
+    pdf: Path
+    docx: Path
+    html: Path
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> Formats:
+    root = copy_project(tmp_path_factory.mktemp("publication") / "project")
+    built = {b.format: b.path for b in build(root, ["pdf", "docx", "html"])}
+    return Formats(built["pdf"], built["docx"], built["html"])
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+
+
+def docx_text(path: Path) -> str:
+    document = docx.Document(str(path))
+    parts = [p.text for p in document.paragraphs]
+    parts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    section = document.sections[0]
+    parts += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    return "\n".join(parts)
+
+
+def html_text(path: Path) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.skip = 0
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.skip += tag in ("style", "svg")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.skip -= tag in ("style", "svg")
+
+        def handle_data(self, data: str) -> None:
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return " ".join(parser.parts)
+
+
+TEXT_OF = {"pdf": pdf_text, "docx": docx_text, "html": html_text}
+SEED_NAMES = sorted(p.name for p in (REPO / "seeds").iterdir())
+INTERNALS = [r"\bseeds?\b", r"\bscrap(e|ed|es|ing)\b", r"\bfrom line \d+", r"comment-widget"]
+
+
+@pytest.mark.parametrize("form", ["pdf", "docx", "html"])
+def test_no_processing_internals_reach_the_reader(shipped: Formats, form: str) -> None:
+    text = TEXT_OF[form](getattr(shipped, form))
+    # PDF text extraction may keep a hyphenated break: join it before looking.
+    text = re.sub(r"[\u2010-]\n", "", " ".join(text.split(" ")))
+    for pattern in INTERNALS:
+        found = re.search(pattern, text, re.IGNORECASE)
+        assert found is None, f"{form}: {text[max(0, found.start() - 60) : found.end() + 60]!r}"
+    for name in SEED_NAMES:
+        assert name not in text and Path(name).stem not in text, f"{form}: {name}"
+
+
+def test_docx_keeps_widows_and_orphans_with_their_paragraphs(shipped: Formats) -> None:
+    from docx.oxml.ns import qn
+
+    styles = docx.Document(str(shipped.docx)).styles
+    normal = styles["Normal"].element.pPr
+    assert normal.find(qn("w:widowControl")) is not None
+    for name in ("Heading 1", "Heading 2"):
+        ppr = styles[name].element.pPr
+        assert ppr.find(qn("w:keepNext")) is not None
+        assert ppr.find(qn("w:pageBreakBefore")) is None
+
+
+def test_docx_embeds_the_shipped_fonts_obfuscated(shipped: Formats) -> None:
+    """Every family the document names is embedded: deobfuscated with its key, each part is a
+    TrueType font of that family that draws every character of the document."""
+    import zipfile
+
+    from docx.oxml.ns import qn
+    from fontTools.ttLib import TTFont
+
+    from briefing.ooxml import obfuscated_font
+
+    document = docx.Document(str(shipped.docx))
+    assert document.settings.element.find(qn("w:embedTrueTypeFonts")) is not None
+    font_table = next(
+        r.target_part for r in document.part.rels.values() if r.reltype.endswith("/fontTable")
+    )
+    parts = {rid: rel.target_part.blob for rid, rel in font_table.rels.items()}
+    from docx.oxml.parser import parse_xml
+
+    embedded: dict[str, set[str]] = {}
+    text = docx_text(shipped.docx)
+    for entry in parse_xml(font_table.blob).iter(qn("w:font")):
+        for embed in entry:
+            if not embed.tag.startswith(qn("w:embed")):
+                continue
+            data = obfuscated_font(parts[embed.get(qn("r:id"))], embed.get(qn("w:fontKey")))
+            font = TTFont(io.BytesIO(data))
+            family = font["name"].getDebugName(1)
+            assert family == entry.get(qn("w:name"))
+            embedded.setdefault(family, set()).add(embed.tag.split("}")[1])
+            if family == "Noto Sans CJK SC":
+                cmap = font.getBestCmap()
+                chinese = {c for c in text if "\u4e00" <= c <= "\u9fff"}
+                assert chinese and all(ord(c) in cmap for c in chinese)
+    assert embedded == {
+        "Noto Serif": {"embedRegular", "embedBold", "embedItalic"},
+        "Noto Sans": {"embedRegular", "embedBold"},
+        "Noto Sans CJK SC": {"embedRegular"},
+    }
+    with zipfile.ZipFile(shipped.docx) as package:
+        types = package.read("[Content_Types].xml").decode()
+    assert "application/vnd.openxmlformats-officedocument.obfuscatedFont" in types
+
+
+def test_libreoffice_lays_the_docx_out_in_about_the_pdfs_pages(
+    shipped: Formats, tmp_path: Path
+) -> None:
+    """LibreOffice, with the embedded fonts, lays the DOCX out within 15% of the PDF's pages,
+    and shows its Chinese with the embedded font whether or not Noto is installed."""
+    import shutil
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is a system package of the Makefile"
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
+         "--convert-to", "pdf", "--outdir", str(tmp_path), str(shipped.docx)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    converted = PdfReader(tmp_path / f"{shipped.docx.stem}.pdf")
+    pdf_pages = len(PdfReader(shipped.pdf).pages)
+    assert abs(len(converted.pages) - pdf_pages) <= 0.15 * pdf_pages
+    fonts = set()
+    for page in converted.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            fonts.add(str(font.get_object().get("/BaseFont")))
+    assert any("NotoSansCJK" in f for f in fonts), fonts
+    assert any("NotoSerif-Regular" in f for f in fonts), fonts
+
+
+def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> None:
+    """Every font of the page is a data: URL (none is fetched), a CJK face among them draws
+    every Chinese character of the page, and the page stays under 500 KB."""
+    import base64
+
+    from fontTools.ttLib import TTFont
+
+    page = shipped.html.read_text(encoding="utf-8")
+    assert shipped.html.stat().st_size < 500_000
+    sources = [s.strip("\"'") for s in re.findall(r"url\(([^)]*)\)", page)]
+    sources = [s for s in sources if not s.startswith("#")]  # the charts' own clip paths
+    assert sources and all(s.startswith("data:font/woff2;base64,") for s in sources)
+    faces = re.findall(
+        r'@font-face \{ font-family: "([^"]+)";[^}]*base64,([A-Za-z0-9+/=]+)"\)', page
+    )
+    families = {family for family, _ in faces}
+    assert families == {"Noto Serif", "Noto Sans", "Noto Sans CJK SC"}
+    [cjk] = [data for family, data in faces if family == "Noto Sans CJK SC"]
+    cmap = TTFont(io.BytesIO(base64.b64decode(cjk))).getBestCmap()
+    chinese = {c for c in html_text(shipped.html) if "\u4e00" <= c <= "\u9fff"}
+    assert chinese and all(ord(c) in cmap for c in chinese)
+
+
+def test_appendix_gives_page_ranges_and_the_docx_stores_real_pages(shipped: Formats) -> None:
+    """'Cited on pp. 1, 4–5, 19–20' in the PDF, each page one where the source is cited; the
+    DOCX's contents and appendix fields store page numbers, never '#'."""
+    from docx.oxml.ns import qn
+
+    reader = PdfReader(shipped.pdf)
+    pages = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
+    lines = re.findall(r"Cited on (pp?\. [0-9–, ]+):", " ".join(pages[-3:]))
+    assert len(lines) == 5
+    for line in lines:
+        assert re.fullmatch(r"pp?\. \d+(–\d+)?(, \d+(–\d+)?)*", line), line
+        numbers = [int(n) for n in re.findall(r"\d+", line)]
+        assert numbers == sorted(numbers) and numbers[0] == 1  # every source is in a takeaway
+    document = docx.Document(str(shipped.docx))
+    results = []
+    for paragraph in document.paragraphs:
+        runs = list(paragraph._p.iter(qn("w:r")))
+        for i, r in enumerate(runs):
+            instruction = r.find(qn("w:instrText"))
+            if instruction is not None and "PAGEREF" in instruction.text:
+                results.append("".join(t.text for t in runs[i + 2].iter(qn("w:t"))))
+    assert results and all(r.isdigit() for r in results), results
