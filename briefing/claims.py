@@ -736,7 +736,7 @@ def check_placeholders(content: Content) -> list[Problem]:
         files.append(content.metrics_file)
     problems = []
     for loaded in files:
-        for at, value in _strings(loaded.data, ()):
+        for at, value in loaded.strings():
             placeholder = next((p for p in PLACEHOLDERS if p in value), None)
             if placeholder is not None:
                 place = _Placer(Prose(loaded, at, value))
@@ -746,14 +746,3 @@ def check_placeholders(content: Content) -> list[Problem]:
                 )
                 problems.append(place.problem(value.index(placeholder), message))
     return problems
-
-
-def _strings(data: Any, at: Path_) -> Iterator[tuple[Path_, str]]:
-    if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*at, i))

@@ -5,9 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from .errors import Problem, RenderError
 from .files import MAX_TEMPLATE_BYTES, read_cache, read_file, regular_file, write_cache
@@ -71,22 +70,11 @@ def _code_points(data: bytes, shown: str) -> set[int]:
         ) from None
 
 
-def _strings(data: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, str):
-        yield at, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*at, key))
-    elif isinstance(data, list):
-        for index, value in enumerate(data):
-            yield from _strings(value, (*at, index))
-
-
 def missing_glyphs(files: list[Loaded], covered: set[int]) -> list[Problem]:
     """One warning per text field that holds characters no shipped font covers."""
     problems = []
     for loaded in files:
-        for at, text in _strings(loaded.data, ()):
+        for at, text in loaded.strings():
             missing = sorted({c for c in text if ord(c) not in covered and not c.isspace()})
             if missing:
                 shown = ", ".join(f"U+{ord(c):04X} {c!r}" for c in missing[:5])

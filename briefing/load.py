@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,10 @@ class Loaded:
             if found:
                 return Location(self.path, *found)
         return Location(self.path, 1, 1)
+
+    def strings(self) -> Iterator[tuple[Path_, str]]:
+        """Every text value of the file, with its field path."""
+        return _strings(self.data, ())
 
 
 class YamlProblem(Exception):
@@ -360,6 +365,17 @@ def _to_data(node: Node, at: Path_, loaded: Loaded, problems: list[Problem], lin
         loaded.positions[(*at, key, "<key>")] = key_at
         result[key] = _to_data(value_node, (*at, key), loaded, problems, lines)
     return result
+
+
+def _strings(data: Any, at: Path_) -> Iterator[tuple[Path_, str]]:
+    if isinstance(data, str):
+        yield at, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*at, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*at, index))
 
 
 def _dotted(at: Path_) -> str:
