@@ -8,16 +8,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 
 from briefing.config import find_project
 from briefing.content import load_content
 from briefing.message import Attachment, Wording, render_bodies
 from briefing.render_html import template_dirs
 
+from .validators import chromium
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 # What the page measures of itself: the card, the widest right edge of any element in it,
 # the first words a reader meets, the marking label's colours and the body text size.
@@ -38,22 +37,8 @@ return {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture(scope="module")

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import socket
-import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
@@ -20,33 +17,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 from briefing.errors import UsageError
 from briefing.serve import PreviewServer, host_warning
 
+from .validators import chromium
+
 SUMMARY = "content/ccid-open-source-models.yaml"
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[WebDriver]:
-    """Debian's chromium through Debian's chromium-driver: Selenium Manager is never asked."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.TemporaryDirectory(prefix="briefing-chromium-")
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        f"--user-data-dir={profile.name}",
-        "--window-size=1280,1600",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    try:
+    with chromium("--window-size=1280,1600") as driver:
         yield driver
-    finally:
-        driver.quit()
-        profile.cleanup()
 
 
 @pytest.fixture

@@ -75,8 +75,9 @@ def html_validate_findings(html: Path) -> list[str]:
 
 
 @contextmanager
-def chromium() -> Iterator[Any]:
-    """Debian's chromium, headless, driven through Debian's chromium-driver."""
+def chromium(*extra: str) -> Iterator[Any]:
+    """Debian's chromium, headless, driven through Debian's chromium-driver (Selenium Manager is
+    never asked), with a profile of its own; `extra` adds flags such as a window size."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -92,6 +93,7 @@ def chromium() -> Iterator[Any]:
             "--disable-component-update",
             "--no-first-run",
             f"--user-data-dir={profile}",
+            *extra,
         ):
             options.add_argument(flag)
         driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
