@@ -26,6 +26,7 @@ from briefing import interrupt
 from briefing.publish import JOURNAL, LEFTOVER, publish
 
 from .conftest import copy_project
+from .test_send import Inbox
 
 SCRIPT = Path(sys.executable).parent / "briefing"
 OLD = ["briefing-2026-11-23-v1.0.pdf", "briefing-2026-11-23-v1.0.html", "briefing-2026-11-23-v1.0.docx"]  # fmt: skip
@@ -130,15 +131,6 @@ def test_a_signal_at_any_moment_of_a_build_leaves_the_previous_or_the_whole_new_
         result = interrupted_run(["build", "-f", "all", "-C", str(previous)], signum, after)
         outcomes.append(assert_whole(previous, before, result, signum))
     assert outcomes.count("untouched") >= len(times) // 2, outcomes  # most came mid-build
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        self.messages.append(envelope.content)  # type: ignore[attr-defined]
-        return "250 OK"
 
 
 @pytest.fixture
