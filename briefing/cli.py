@@ -288,14 +288,27 @@ def new(
 @app.command(short_help="Build strictly, then email the briefing under its marking.")
 def send(
     project: ProjectOption = Path("."),
-    to: Annotated[Optional[list[str]], typer.Option(help="Recipient (repeat for more).")] = None,
-    cc: Annotated[Optional[list[str]], typer.Option(help="Copy recipient (repeat).")] = None,
-    bcc: Annotated[Optional[list[str]], typer.Option(help="Blind copy recipient (repeat).")] = None,
-    sender: Annotated[Optional[str], typer.Option(help="From address.")] = None,
+    to: Annotated[
+        Optional[list[str]],
+        typer.Option(
+            help="Recipient address, as Name <a@b.org> (repeat for more).", metavar="<address>"
+        ),
+    ] = None,
+    cc: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Copy recipient address (repeat).", metavar="<address>"),
+    ] = None,
+    bcc: Annotated[
+        Optional[list[str]],
+        typer.Option(help="Blind copy recipient address (repeat).", metavar="<address>"),
+    ] = None,
+    sender: Annotated[Optional[str], typer.Option(help="From address.", metavar="<address>")] = None,
     subject: Annotated[
         Optional[str], typer.Option(help="Subject (default: marking, title and date).")
     ] = None,
-    attach: Annotated[Optional[list[str]], typer.Option(help="pdf and/or docx (repeat).")] = None,
+    attach: Annotated[
+        Optional[list[str]], typer.Option(help="pdf and/or docx (repeat).", metavar="<format>")
+    ] = None,
     message: Annotated[
         Optional[str], typer.Option("--message", "-m", help="A short covering note.")
     ] = None,

@@ -70,6 +70,13 @@ def test_help_lists_every_command_whole_and_answers_to_h_and_version() -> None:
     assert runner.invoke(app, ["--version"]).output == f"briefing {version('briefing')}\n"
 
 
+def test_send_help_names_addresses_not_types() -> None:
+    send_help = CliRunner().invoke(app, ["send", "--help"], env={"COLUMNS": "80"}).output
+    for option in ("--to", "--cc", "--bcc", "--sender"):
+        assert f"{option} <address>" in send_help
+    assert "--attach <format>" in send_help and "list[str]" not in send_help
+
+
 def test_the_console_script_flushes_its_output_and_keeps_exit_statuses(tmp_path: Path) -> None:
     """main() ends the process with os._exit: output must still arrive whole, statuses intact."""
     script = str(Path(sys.executable).parent / "briefing")
