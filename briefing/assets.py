@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .config import Project
 from .document import Document
@@ -47,16 +47,36 @@ class Assets:
         """Where the PDF keeps its last layout's page numbers, for the next build."""
         return self.project.output_dir / ".cache" / "pages.json"
 
+    def stored_layout(self) -> dict[str, Any]:
+        """The last PDF layout's record (key, cited pages, anchor pages); empty when there is
+        none or it is damaged, as for every cache (files.py)."""
+        import json
+
+        from .files import read_cache
+
+        entry = read_cache(self.layout_cache)
+        try:
+            stored = json.loads(entry) if entry is not None else {}
+        except ValueError:
+            return {}
+        return stored if isinstance(stored, dict) else {}
+
+    def store_layout(self, key: str, cited: dict[str, str], pages: dict[str, int]) -> None:
+        import json
+
+        from .files import write_cache
+
+        write_cache(
+            self.layout_cache, json.dumps({"key": key, "cited": cited, "pages": pages}).encode()
+        )
+
     def known_pages(self) -> dict[str, int]:
         """Page numbers from this build's PDF, else from the last PDF built (none: empty)."""
         if self.pages:
             return self.pages
-        import json
-
         try:
-            stored = json.loads(self.layout_cache.read_text(encoding="utf-8"))
-            return {str(k): int(v) for k, v in stored.get("pages", {}).items()}
-        except (OSError, ValueError, AttributeError, TypeError):
+            return {str(k): int(v) for k, v in self.stored_layout().get("pages", {}).items()}
+        except (ValueError, AttributeError, TypeError):
             return {}
 
     def charts(self, doc: Document, form: ChartForm) -> dict[str, bytes]:

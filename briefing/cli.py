@@ -302,7 +302,9 @@ def send(
         Optional[list[str]],
         typer.Option(help="Blind copy recipient address (repeat).", metavar="<address>"),
     ] = None,
-    sender: Annotated[Optional[str], typer.Option(help="From address.", metavar="<address>")] = None,
+    sender: Annotated[
+        Optional[str], typer.Option(help="From address.", metavar="<address>")
+    ] = None,
     subject: Annotated[
         Optional[str], typer.Option(help="Subject (default: marking, title and date).")
     ] = None,

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .files import MAX_TEMPLATE_BYTES, read_cache, read_file, write_cache
+
 FontForm = Literal["ttf", "woff2"]
 
 # Family -> face -> file in templates/fonts: the families the styles name.
@@ -52,28 +54,27 @@ def shipped_subsets(
     faces = []
     for family, files in SHIPPED_FONTS.items():
         for face, name in files.items():
-            path = next((d / "fonts" / name for d in dirs if (d / "fonts" / name).is_file()), None)
-            if path is not None:
-                faces.append(FontFace(family, face, _cached_subset(path, characters, cache, form)))
+            folder = next((d / "fonts" for d in dirs if (d / "fonts" / name).is_file()), None)
+            if folder is not None:
+                data = read_file(
+                    folder / name, folder, f"{folder.parent.name}/fonts/{name}",
+                    limit=MAX_TEMPLATE_BYTES, kind="fonts", within="the templates folder",
+                )  # fmt: skip
+                faces.append(FontFace(family, face, _cached_subset(data, characters, cache, form)))
     return faces
 
 
-def _cached_subset(path: Path, characters: str, cache: Path | None, form: FontForm) -> bytes:
-    data = path.read_bytes()
+def _cached_subset(data: bytes, characters: str, cache: Path | None, form: FontForm) -> bytes:
+    """A damaged entry reads as None and is made again; a cache that cannot be written costs
+    time only (files.py's cache rules, as for charts and folded seeds)."""
     key = hashlib.sha256(data + characters.encode("utf-8") + form.encode()).hexdigest()[:32]
     cached = cache / f"{key}.{form}" if cache else None
-    if cached is not None and cached.is_file():
-        try:
-            return cached.read_bytes()
-        except OSError:
-            pass
+    entry = read_cache(cached) if cached is not None else None
+    if entry is not None:
+        return entry
     subset = subset_font(data, characters, form)
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(subset)
-        except OSError:
-            pass  # no cache: the next build subsets again
+        write_cache(cached, subset)
     return subset
 
 

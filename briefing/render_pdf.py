@@ -116,7 +116,7 @@ def render(doc: Document, assets: Assets) -> Rendered:
         document = layout(page(cited), assets.dirs)
         page_of = anchor_pages(document)
     assets.pages.update(page_of)
-    _store_cited_pages(assets, key, cited, page_of)
+    assets.store_layout(key, cited, page_of)
     attachments = None
     if config.pdf_a:
         project = assets.project
@@ -150,29 +150,13 @@ def anchor_pages(document: Any) -> dict[str, int]:
 
 
 def _last_cited_pages(assets: Assets, key: str) -> dict[str, str]:
-    import json
-
+    stored = assets.stored_layout()
     try:
-        stored = json.loads(assets.layout_cache.read_text(encoding="utf-8"))
         if stored.get("key") == key:
             return {str(k): str(v) for k, v in stored["cited"].items()}
-    except (OSError, ValueError, KeyError, AttributeError, TypeError):
+    except (KeyError, AttributeError, TypeError):
         pass
     return {}
-
-
-def _store_cited_pages(
-    assets: Assets, key: str, cited: dict[str, str], pages: dict[str, int]
-) -> None:
-    import json
-
-    try:
-        assets.layout_cache.parent.mkdir(parents=True, exist_ok=True)
-        assets.layout_cache.write_text(
-            json.dumps({"key": key, "cited": cited, "pages": pages}), encoding="utf-8"
-        )
-    except OSError:
-        pass  # no cache: the next build lays the page out twice again
 
 
 # PDF/A allows only the XMP properties of its own schemas and of extension schemas the file

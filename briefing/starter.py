@@ -45,7 +45,6 @@ takeaways:
   - text: >-
       The example source reports that the widget industry grew to 4.2 billion euros in 2025
       [@example-source/widget-industry-2025].
-    sources: [example-source]
 executive_summary: >-
   One example source, summarised to show the shape of a briefing. Replace it with your own
   sources: put each text in seeds/, then run `briefing new seeds/<file>`.
