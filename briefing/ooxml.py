@@ -109,17 +109,19 @@ def field(instruction: str, placeholder: str) -> str:
 class Paragraph:
     """A paragraph being written: its style, the bookmarks that open it, and its content."""
 
-    __slots__ = ("opening", "parts", "properties", "style_id")
+    __slots__ = ("keep_next", "opening", "parts", "properties", "style_id")
 
     def __init__(self, style_id: str) -> None:
         self.style_id = style_id
         self.opening = ""
         self.parts: list[str] = []
-        self.properties = ""  # direct paragraph properties after the style, in schema order
+        self.keep_next = False  # on the page with the next paragraph (or table row)
+        self.properties = ""  # direct paragraph properties after keepNext, in schema order
 
     def xml(self) -> str:
+        keep = "<w:keepNext/>" if self.keep_next else ""
         return (
-            f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/>{self.properties}</w:pPr>'
+            f'<w:p><w:pPr><w:pStyle w:val="{self.style_id}"/>{keep}{self.properties}</w:pPr>'
             f"{self.opening}{''.join(self.parts)}</w:p>"
         )
 
@@ -177,6 +179,13 @@ class Table:
             cell.fill = fill
         self.rows.append((header, cells))
         return [c.para for c in cells]
+
+    def keep_together(self, first_row: int, last_row: int) -> None:
+        """Rows first_row to last_row (inclusive, negative counts from the end) on one page: each
+        but the last keeps with the next, as Word and LibreOffice read keepNext in a row."""
+        for _, cells in self.rows[first_row:last_row]:
+            for cell in cells:
+                cell.para.keep_next = True
 
     def merge_down(self, first_row: int) -> None:
         """Join the first cells of the rows from first_row to the last (w:vMerge), as Word does."""
@@ -298,28 +307,43 @@ class WordDocument:
         return f"<w:r><w:drawing>{drawing}</w:drawing></w:r>"
 
     def header_and_footer(
-        self, header: tuple[str, str], footer: tuple[str, str], right_tab: int
+        self,
+        header: tuple[str, str],
+        footer: tuple[str, str],
+        right_tab: int,
+        first_page: tuple[str, str] | None = None,
     ) -> None:
         """The first section's header and footer paragraphs: (style name, runs' XML) each, with
-        one right-aligned tab stop at `right_tab` twips in place of the style's own stops."""
+        one right-aligned tab stop at `right_tab` twips in place of the style's own stops; with
+        `first_page` (header and footer runs' XML, in the same styles), page one has its own."""
+        section = self.docx.sections[0]
+        furnished = [
+            (header, section.header.paragraphs[0]),
+            (footer, section.footer.paragraphs[0]),
+        ]
+        if first_page is not None:
+            section.different_first_page_header_footer = True
+            furnished += [
+                ((header[0], first_page[0]), section.first_page_header.paragraphs[0]),
+                ((footer[0], first_page[1]), section.first_page_footer.paragraphs[0]),
+            ]
+        for (style, xml), paragraph in furnished:
+            self._furnish(paragraph._p, style, xml, right_tab)
+
+    def _furnish(self, p: Any, style: str, xml: str, right_tab: int) -> None:
         from docx.oxml.ns import nsdecls
         from docx.oxml.parser import parse_xml
 
-        section = self.docx.sections[0]
-        for (style, xml), paragraph in (
-            (header, section.header.paragraphs[0]),
-            (footer, section.footer.paragraphs[0]),
-        ):
-            paragraph._p.style = self.docx.styles[style].style_id
-            stops = self.docx.styles[style].paragraph_format.tab_stops
-            cleared = "".join(
-                f'<w:tab w:val="clear" w:pos="{stop.position.twips}"/>' for stop in stops
-            )
-            tabs = f'<w:tabs {nsdecls("w")}>{cleared}<w:tab w:val="right" w:pos="{right_tab}"/></w:tabs>'
-            paragraph._p.get_or_add_pPr().insert_element_before(
-                parse_xml(tabs), "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
-            )
-            self._append_xml(paragraph._p, xml)
+        p.style = self.docx.styles[style].style_id
+        stops = self.docx.styles[style].paragraph_format.tab_stops
+        cleared = "".join(f'<w:tab w:val="clear" w:pos="{stop.position.twips}"/>' for stop in stops)
+        tabs = (
+            f'<w:tabs {nsdecls("w")}>{cleared}<w:tab w:val="right" w:pos="{right_tab}"/></w:tabs>'
+        )
+        p.get_or_add_pPr().insert_element_before(
+            parse_xml(tabs), "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr"
+        )
+        self._append_xml(p, xml)
 
     def paper(self, name: str) -> None:
         """The page size of the first section: A4 or Letter, upright."""

@@ -78,12 +78,20 @@ TABLE_STYLE = "Table Grid"  # plain: ooxml.Table draws the horizontal rules itse
 HEADER_FILL, FLAGGED_FILL, EXPLAIN_FILL = "1F4E79", "FFF4D6", "FFFAF0"
 PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
 # The takeaways box's frame and fill, on its heading too, so the box starts above the heading.
+# As in the PDF, the box runs wider than the text (8 mm of text each side, 6 pt of fill beyond
+# it), so page one holds the cover and every takeaway; heading and items share one left edge
+# (the heading hangs as the numbers do) so Word and LibreOffice draw one box, not one a paragraph.
 BOX = (
     '<w:pBdr><w:top w:val="single" w:sz="24" w:space="4" w:color="1F4E79"/>'
-    '<w:left w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/>'
+    '<w:left w:val="single" w:sz="4" w:space="6" w:color="EEF3F8"/>'
     '<w:bottom w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/>'
-    '<w:right w:val="single" w:sz="4" w:space="4" w:color="EEF3F8"/></w:pBdr>'
+    '<w:right w:val="single" w:sz="4" w:space="6" w:color="EEF3F8"/></w:pBdr>'
     '<w:shd w:val="clear" w:color="auto" w:fill="EEF3F8"/>'
+)
+BOX_OUTSET, NUMBER_WIDTH = 454, 340  # twips: 8 mm beyond the text, 6 mm for "10."
+BOX_INDENT = (
+    f'<w:ind w:left="{NUMBER_WIDTH - BOX_OUTSET}" w:right="{-BOX_OUTSET}" '
+    f'w:hanging="{NUMBER_WIDTH}"/>'
 )
 
 
@@ -230,9 +238,10 @@ class _Layout:
         for i, (label, value) in enumerate(meta):
             w.run(p, f"{' · ' if i else ''}{label}: ", "Strong")
             w.run(p, value)
-        self.heading(1, "Key takeaways", "takeaways").properties = BOX
+        self.heading(1, "Key takeaways", "takeaways").properties = BOX + BOX_INDENT
         for i, takeaway in enumerate(doc.takeaways, start=1):
             p = w.para("Takeaway")
+            p.properties = BOX_INDENT
             prose(w, p, takeaway.text)
             w.bookmark(p, f"takeaway-{i}")
 
@@ -243,8 +252,14 @@ class _Layout:
         if doc.comparison or doc.charts:
             entries.append(("across-sources", f"{len(doc.sections) + 1}. Across the sources"))
         entries.append(("appendix", "Appendix: sources"))
+        # The page numbers flush with the right margin of this paper size, not the style's stop.
+        stops = (
+            f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{self.w.text_width()}"/></w:tabs>'
+        )
         for anchor, title in entries:
-            self.w.link(self.w.para("TOC 1"), title, anchor, run("\t"), self.page_ref(anchor))
+            p = self.w.para("TOC 1")
+            p.properties = stops
+            self.w.link(p, title, anchor, run("\t"), self.page_ref(anchor))
 
     def source(self, s: Section) -> None:
         w, info = self.w, s.info
@@ -264,6 +279,7 @@ class _Layout:
         w.link(p, "full citation", f"ref-{s.source_id}")
         for related in s.relations:
             p = w.para("Normal", f"Relation: {related.kind} ")
+            p.keep_next = True  # the source's head stays with its summary
             w.link(p, related.title, related.anchor)
             w.run(p, ".")
             if related.note:
@@ -285,7 +301,8 @@ class _Layout:
             return
         w = self.w
         self.heading(2, "Key figures")
-        t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [44, 13, 17, 14, 12], (1,))
+        # The status column holds "estimate [n]" on one line at the table's 9 pt.
+        t = self.table(["Figure", "Value", "Unit", "Period", "Status"], [42, 13, 16, 14, 15], (1,))
         for row in s.figures:
             f = row.figure
             first, value, unit, period, status = t.add_row()
@@ -300,6 +317,10 @@ class _Layout:
             w.run(period, f.period)
             w.run(status, f.status)
             self.cite(status, s)
+        # The header row with the first row and the last row with the one before: a heading at
+        # a page's foot never stands over a lone header, and no row goes over alone.
+        t.keep_together(0, 1)
+        t.keep_together(-2, -1)
 
     def quotes(self, s: Section) -> None:
         if not s.quotes:
@@ -346,6 +367,7 @@ class _Layout:
             )
             for row in doc.comparison:
                 comparison_row(self.w, t, row, doc)
+            t.keep_together(0, 1)
         for figure_number, chart in enumerate(doc.charts, start=1):
             chart_figure(self.w, figure_number, chart, charts_png[chart.id])
 
@@ -390,8 +412,9 @@ class _Layout:
 
 
 def page_furniture(w: WordDocument, front: FrontMatter) -> None:
-    """Short title and page X of Y on the left; on the right the marking, as TLP 2.0 asks: in
-    capitals, 12 pt, in its colour on black, in the header and the footer of every page."""
+    """Short title and page X of Y on the left, but for the cover; on the right the marking, as
+    TLP 2.0 asks: in capitals, 12 pt, in its colour on black, in the header and the footer of
+    every page."""
     colour = marking_colour(front.marking).removeprefix("#")
     marking = (
         run("\t") + f'<w:r><w:rPr><w:b/><w:color w:val="{colour}"/><w:sz w:val="24"/>'
@@ -400,8 +423,12 @@ def page_furniture(w: WordDocument, front: FrontMatter) -> None:
     )
     short = front.short_title or running_title(front.title)
     footer = text_run("Page ") + field("PAGE", "1") + run(" of ") + field("NUMPAGES", "1")
+    # Page one, the cover, carries the marking alone, as the PDF's first page does.
     w.header_and_footer(
-        ("Header", text_run(short) + marking), ("Footer", footer + marking), w.text_width()
+        ("Header", text_run(short) + marking),
+        ("Footer", footer + marking),
+        w.text_width(),
+        first_page=(marking, marking),
     )
 
 
@@ -445,6 +472,7 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
                 w.run(merged, ". ", "Strong")
             prose(w, merged, explanation.text)
         w.bookmark(merged, row.anchor)
+    t.keep_together(first_row, -1)  # a metric's rows and why they differ, on one page
 
 
 def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: bytes) -> None:

@@ -19,6 +19,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 SERIF, SANS, CJK = "Noto Serif", "Noto Sans", "Noto Sans CJK SC"
+LINE_1_45 = 256  # 240ths of a line: 1.45 / 1.362 of Noto's line height
+LINE_1_36 = 240  # single: Noto's own 1.362 em, the takeaways' leading in the PDF (1.32)
 OUT = Path(__file__).resolve().parents[1] / "templates" / "reference.docx"
 
 
@@ -62,10 +64,12 @@ def shade_and_frame(style_element) -> None:  # type: ignore[no-untyped-def]
     """The takeaways box: a pale fill and a rule above, on paragraphs that run together."""
     ppr = style_element.get_or_add_pPr()
     borders = ppr.makeelement(qn("w:pBdr"), {})
-    for side, size, colour in (("top", "24", "1F4E79"), ("left", "4", "EEF3F8"),
-                               ("bottom", "4", "EEF3F8"), ("right", "4", "EEF3F8")):
+    # The same frame as render_docx.BOX gives the box's heading: LibreOffice and Word join
+    # paragraphs into one box only where their borders are alike.
+    for side, size, space, colour in (("top", "24", "4", "1F4E79"), ("left", "4", "6", "EEF3F8"),
+                                      ("bottom", "4", "4", "EEF3F8"), ("right", "4", "6", "EEF3F8")):
         borders.append(borders.makeelement(qn(f"w:{side}"), {
-            qn("w:val"): "single", qn("w:sz"): size, qn("w:space"): "4", qn("w:color"): colour}))
+            qn("w:val"): "single", qn("w:sz"): size, qn("w:space"): space, qn("w:color"): colour}))
     ppr.append(borders)
     ppr.append(ppr.makeelement(qn("w:shd"), {
         qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): "EEF3F8"}))
@@ -74,8 +78,14 @@ def shade_and_frame(style_element) -> None:  # type: ignore[no-untyped-def]
 def main(out: Path = OUT) -> None:
     document = docx.Document()
     styles = document.styles
-    defaults = styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    set_fonts(defaults, SERIF)
+    doc_defaults = styles.element.find(qn("w:docDefaults"))
+    set_fonts(doc_defaults.find(qn("w:rPrDefault")), SERIF)
+    # The PDF's leading: 1.45 times the type size, where Word's "multiple" counts in Noto's own
+    # line height (1.362 em); python-docx's template has 1.15 of it, 1.57 em, which loosens
+    # every page and pushes the takeaways and the executive summary over a page.
+    doc_defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing")).set(
+        qn("w:line"), str(LINE_1_45)
+    )
     for style in styles:
         if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
             fonts = (
@@ -121,9 +131,12 @@ def main(out: Path = OUT) -> None:
     meta = paragraph_style("Source Meta", "Normal")
     set_fonts(meta.element, SANS)
     meta.font.size = Pt(9)
+    meta.paragraph_format.keep_with_next = True  # under its heading, never alone at a page foot
     meta.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
     styles["Quote"].paragraph_format.left_indent = Cm(1)
     styles["Quote"].paragraph_format.space_after = Pt(2)
+    # A quote, its Chinese original and who said it on one page.
+    styles["Quote"].paragraph_format.keep_with_next = True
     original = paragraph_style("Quote Original", "Quote")
     original.font.italic = False
     lang = original.element.get_or_add_rPr().makeelement(qn("w:lang"), {qn("w:eastAsia"): "zh-CN"})
@@ -134,10 +147,12 @@ def main(out: Path = OUT) -> None:
     attribution.paragraph_format.space_after = Pt(12)
     cover = paragraph_style("Cover Meta", "Normal")
     set_fonts(cover.element, SANS)
+    cover.font.size = Pt(9)  # the date, version, author and sources on one line, as in the PDF
     cover.paragraph_format.space_after = Pt(2)
     citation = paragraph_style("Citation", "Normal")
     citation.paragraph_format.left_indent = Cm(1)
     citation.paragraph_format.first_line_indent = Cm(-1)
+    citation.paragraph_format.keep_with_next = True  # with its "Cited in" line
     cited = paragraph_style("Cited By", "Normal")
     cited.font.size = Pt(9)
     cited.paragraph_format.left_indent = Cm(1)
@@ -150,7 +165,7 @@ def main(out: Path = OUT) -> None:
     cell.paragraph_format.space_after = Pt(0)
     toc = paragraph_style("TOC 1", "Normal")
     toc.paragraph_format.space_after = Pt(4)
-    toc.paragraph_format.tab_stops.add_tab_stop(Cm(16), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    toc.paragraph_format.tab_stops.add_tab_stop(Cm(14.6), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
     styles["Caption"].font.size = Pt(9)
     styles["Caption"].font.bold = False
     styles["Caption"].font.italic = False
@@ -170,18 +185,26 @@ def main(out: Path = OUT) -> None:
     takeaway = paragraph_style("Takeaway", "List Number")
     shade_and_frame(takeaway.element)  # first: pBdr and shd come before spacing in w:pPr
     takeaway.font.size = Pt(9)
-    takeaway.paragraph_format.space_after = Pt(2)
+    takeaway.paragraph_format.space_after = Pt(3)
+    takeaway.element.pPr.find(qn("w:spacing")).set(qn("w:line"), str(LINE_1_36))
+    takeaway.element.pPr.find(qn("w:spacing")).set(qn("w:lineRule"), "auto")
     mark = styles.add_style("Citation Mark", WD_STYLE_TYPE.CHARACTER)
     mark.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-    mark.font.size = Pt(8.5)
+    mark.font.size = Pt(9)  # the smallest type in the body, the takeaways box's size
     link = styles.add_style("Hyperlink", WD_STYLE_TYPE.CHARACTER)
     link.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     link.font.underline = True
     # The cover: organisation, title, subtitle and meta leave the takeaways most of page one.
     styles["Title"].font.size = Pt(20)
     styles["Title"].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
-    styles["Subtitle"].font.size = Pt(12)
+    styles["Title"].paragraph_format.space_after = Pt(8)
+    styles["Subtitle"].font.size = Pt(11.5)
     styles["Subtitle"].font.italic = False
+    # Set solid, as the PDF's: the template's 0.75 pt letter-spacing reads as a display face.
+    subtitle_spacing = styles["Subtitle"].element.rPr.find(qn("w:spacing"))
+    styles["Subtitle"].element.rPr.remove(subtitle_spacing)
+    styles["Subtitle"].paragraph_format.space_after = Pt(6)
+    styles["Subtitle"].paragraph_format.line_spacing = 1.0
     styles["Subtitle"].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
     # "Disagreement:" in the comparison table, as the PDF's flag: bold amber, upright.
     styles["Intense Emphasis"].font.italic = False
