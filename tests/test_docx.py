@@ -1,12 +1,11 @@
-"""The DOCX read back: structure, styles, tables, images, properties, reproducibility, PDF text."""
+"""The DOCX read back: structure, styles, tables, images, properties, reproducibility (its pages
+as LibreOffice lays them out: test_publication.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
-import shutil
-import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,6 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from pypdf import PdfReader
 
 from briefing.charts import render_chart
 from briefing.config import find_project
@@ -174,26 +172,6 @@ def test_rebuild_is_byte_identical(built: Built) -> None:
     assert again == built.data
 
 
-def test_libreoffice_renders_every_heading_and_quote(built: Built, tmp_path: Path) -> None:
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), built.path],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    reader = PdfReader(tmp_path / "briefing.pdf")
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-    squashed = text.replace(" ", "")
-    for s in built.doc.sections:
-        assert f"{s.number}. {s.info.title}".replace(" ", "") in squashed
-        for entry in s.quotes:
-            assert " ".join(entry.item.text.split()[:5]).replace(" ", "") in squashed
-    assert "Appendix: sources" in text
-    assert f"Page 1 of {len(reader.pages)}" in text
-
-
 def test_a_reference_declaring_namespaces_only_where_used_gives_the_same_document(
     built: Built, tmp_path: Path
 ) -> None:
@@ -235,3 +213,56 @@ def test_captions_end_with_one_full_stop(built: Built) -> None:
         sentence("Sources: Alpha Daily, 2026; Beta, n.d.")
         == "Sources: Alpha Daily, 2026; Beta, n.d."
     )
+
+
+def keeps_with_next(row: object) -> bool:
+    paragraphs = list(row.iter(qn("w:p")))  # type: ignore[attr-defined]
+    keeps = {p.pPr.find(qn("w:keepNext")) is not None for p in paragraphs}
+    assert len(keeps) == 1, "a row's cells keep with the next row all or none"
+    return keeps == {True}
+
+
+def test_tables_carry_no_lone_row_and_keep_a_metric_together(built: Built) -> None:
+    """Header row with the first row, the last row with the one before; in the comparison table,
+    a metric's rows and the note on why they differ keep together, each metric free of the next."""
+    opened = docx.Document(str(built.path))
+    *figures, comparison = opened.tables
+    for table in figures:
+        keeps = [keeps_with_next(r) for r in table._tbl.tr_lst]
+        assert keeps[0] and keeps[-2] and not keeps[-1]
+    keeps = [keeps_with_next(r) for r in comparison._tbl.tr_lst]
+    assert keeps[0]
+    assert keeps.count(False) == len(built.doc.comparison) and not keeps[-1]
+    groups = [
+        len(row.cells) + bool(row.disagreements) for row in built.doc.comparison
+    ]  # rows a metric takes
+    ends = [sum(groups[: i + 1]) for i in range(len(groups))]
+    assert [i for i, keep in enumerate(keeps) if not keep] == ends
+
+
+def test_the_takeaways_box_is_one_frame_wider_than_the_text(built: Built) -> None:
+    """Heading and takeaways share one frame and one left and right edge, so they draw as one
+    box, which runs out beyond the text on both sides as the PDF's does."""
+    opened = docx.Document(str(built.path))
+    paragraphs = opened.paragraphs
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "Key takeaways")
+    box = paragraphs[start : start + 1 + len(built.doc.takeaways)]
+    assert [p.style.name for p in box] == ["Heading 1"] + ["Takeaway"] * len(built.doc.takeaways)
+    frames = set()
+    for p in box:
+        frame = (p.style.element.pPr if p.style.name == "Takeaway" else p._p.pPr).find(qn("w:pBdr"))
+        frames.add(tuple((side.tag, tuple(sorted(side.attrib.items()))) for side in frame))
+    assert len(frames) == 1
+    indents = {tuple(sorted(p._p.pPr.find(qn("w:ind")).attrib.items())) for p in box}
+    [indent] = indents
+    edges = dict((k.split("}")[1], int(v)) for k, v in indent)
+    assert edges["left"] - edges["hanging"] < 0 and edges["right"] < 0
+    assert opened.styles["Takeaway"].font.size.pt == 9
+
+
+def test_the_cover_page_carries_the_marking_alone(built: Built) -> None:
+    section = docx.Document(str(built.path)).sections[0]
+    marking = built.doc.front.marking
+    assert section.different_first_page_header_footer
+    assert section.first_page_header.paragraphs[0].text == f"\t {marking} "
+    assert section.first_page_footer.paragraphs[0].text == f"\t {marking} "

@@ -140,21 +140,60 @@ def test_docx_embeds_the_shipped_fonts_obfuscated(shipped: Formats) -> None:
     assert "application/vnd.openxmlformats-officedocument.obfuscatedFont" in types
 
 
-def test_libreoffice_lays_the_docx_out_in_about_the_pdfs_pages(
-    shipped: Formats, tmp_path: Path
-) -> None:
-    """LibreOffice, with the embedded fonts, lays the DOCX out within 15% of the PDF's pages,
-    and shows its Chinese with the embedded font whether or not Noto is installed."""
+def squashed(text: str) -> str:
+    return "".join(text.split())
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """The shipped DOCX as LibreOffice lays it out: its PDF and, per page, the body's words."""
+
+    pdf: Path
+    pages: list[str]  # each page's body text (no header or footer), without white space: a
+    # line may break after a hyphen ("open-" / "source"), which extraction cannot tell apart
+    fills: list[float]  # how far down the body each page's lowest text or image reaches, 0-1
+
+
+@pytest.fixture(scope="module")
+def laid_out(shipped: Formats, tmp_path_factory: pytest.TempPathFactory) -> LaidOut:
+    """One LibreOffice conversion for every test of the DOCX's pages, in a profile of its own
+    (another conversion on the machine then neither blocks nor shares it)."""
     import shutil
+
+    import pdfplumber
 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is a system package of the Makefile"
+    out = tmp_path_factory.mktemp("libreoffice")
     subprocess.run(
-        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(shipped.docx)],
+        [soffice, "--headless", f"-env:UserInstallation=file://{out}/lo",
+         "--convert-to", "pdf", "--outdir", str(out), str(shipped.docx)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
-    converted = PdfReader(tmp_path / f"{shipped.docx.stem}.pdf")
+    section = docx.Document(str(shipped.docx)).sections[0]
+    top, bottom = section.top_margin.pt, section.bottom_margin.pt
+    pages, fills = [], []
+    with pdfplumber.open(out / f"{shipped.docx.stem}.pdf") as pdf:
+        for page in pdf.pages:
+            body_end = page.height - bottom
+            inside = [
+                o
+                for o in page.chars + page.images
+                if o["top"] >= top - 2 and o["bottom"] <= body_end + 2
+            ]
+            lowest = max((o["bottom"] for o in inside), default=top)
+            fills.append((lowest - top) / (body_end - top))
+            words = page.within_bbox((0, top - 2, page.width, body_end + 2)).extract_text()
+            pages.append(squashed(words or ""))
+    return LaidOut(out / f"{shipped.docx.stem}.pdf", pages, fills)
+
+
+def test_libreoffice_lays_the_docx_out_in_about_the_pdfs_pages(
+    shipped: Formats, laid_out: LaidOut
+) -> None:
+    """LibreOffice, with the embedded fonts, lays the DOCX out within 15% of the PDF's pages,
+    and shows its Chinese with the embedded font whether or not Noto is installed."""
+    converted = PdfReader(laid_out.pdf)
     pdf_pages = len(PdfReader(shipped.pdf).pages)
     assert abs(len(converted.pages) - pdf_pages) <= 0.15 * pdf_pages
     fonts = set()
@@ -164,6 +203,63 @@ def test_libreoffice_lays_the_docx_out_in_about_the_pdfs_pages(
             fonts.add(str(font.get_object().get("/BaseFont")))
     assert any("NotoSansCJK" in f for f in fonts), fonts
     assert any("NotoSerif-Regular" in f for f in fonts), fonts
+
+
+def test_libreoffice_shows_every_heading_quote_and_page_number(
+    shipped: Formats, laid_out: LaidOut
+) -> None:
+    reader = PdfReader(laid_out.pdf)
+    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    squashed = text.replace(" ", "")
+    document = docx.Document(str(shipped.docx))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    quotes = [p.text for p in document.paragraphs if p.style.name == "Quote"]
+    assert len(headings) > 20 and quotes
+    for heading in headings:
+        assert heading.replace(" ", "") in squashed
+    for quote in quotes:
+        assert " ".join(quote.split()[:5]).replace(" ", "") in squashed
+    pages = len(reader.pages)
+    # The cover carries the marking alone, as the PDF's first page does; every other page its
+    # number.
+    assert "Page 1 of" not in text
+    assert all(f"Page {n} of {pages}" in text for n in range(2, pages + 1))
+
+
+def docx_paragraphs(path: Path, style: str) -> list[str]:
+    document = docx.Document(str(path))
+    return [squashed(p.text) for p in document.paragraphs if p.style.name == style]
+
+
+def test_page_one_of_the_docx_holds_the_cover_and_every_takeaway(
+    shipped: Formats, laid_out: LaidOut
+) -> None:
+    [title] = docx_paragraphs(shipped.docx, "Title")
+    takeaways = docx_paragraphs(shipped.docx, "Takeaway")
+    assert len(takeaways) >= 5
+    page_one = laid_out.pages[0]
+    assert title in page_one
+    for takeaway in takeaways:
+        assert takeaway in page_one, takeaway[:60]
+
+
+def test_the_docx_executive_summary_fills_one_page(shipped: Formats, laid_out: LaidOut) -> None:
+    document = docx.Document(str(shipped.docx))
+    heads = [i for i, p in enumerate(document.paragraphs) if p.style.name == "Heading 1"]
+    texts = [p.text for p in document.paragraphs]
+    start = texts.index("Executive summary")
+    end = next(i for i in heads if i > start)
+    summary = [squashed(t) for t in texts[start + 1 : end]]
+    assert summary
+    [page] = [p for p in laid_out.pages if p.startswith("Executivesummary")]
+    assert all(paragraph in page for paragraph in summary)
+
+
+def test_no_page_of_the_docx_is_near_empty(laid_out: LaidOut) -> None:
+    """Every page but the last is at least a quarter full: the lowest text line (or image) of
+    its body, between the margins, reaches a quarter of the way down."""
+    near_empty = {n: round(f, 2) for n, f in enumerate(laid_out.fills[:-1], start=1) if f < 0.25}
+    assert near_empty == {}, near_empty
 
 
 def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> None:
