@@ -96,13 +96,15 @@ def text_run(text: str, char_style: str | None = None) -> str:
     return run(text, char_style)
 
 
-def field(instruction: str, placeholder: str) -> str:
-    """A complex field (begin, instruction, separate, cached result, end)."""
+def field(instruction: str, placeholder: str, char_style: str | None = None) -> str:
+    """A complex field (begin, instruction, separate, cached result, end), every run in the
+    character style if given: Word formats a refreshed result as the field code's first run."""
+    rpr = _run_properties(char_style)
     return (
-        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r><w:instrText xml:space="preserve"> {escaped(instruction)} </w:instrText></w:r>'
-        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
-        f'{run(placeholder)}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{rpr}<w:instrText xml:space="preserve"> {escaped(instruction)} </w:instrText></w:r>'
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f'{run(placeholder, char_style)}<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r>'
     )
 
 
@@ -256,12 +258,13 @@ class WordDocument:
         p.parts.append(LINE_BREAK)
 
     def link(
-        self, p: Paragraph, text: str, anchor: str, *inside: str, char: str = "Hyperlink"
+        self, p: Paragraph, text: str, anchor: str, *inside: str, char: str | None = "Hyperlink"
     ) -> None:
-        """An internal hyperlink to the bookmark of an HTML anchor, its text in `char`."""
+        """An internal hyperlink to the bookmark of an HTML anchor, its text in `char` (None:
+        in the paragraph's own style)."""
         p.parts.append(
             f'<w:hyperlink w:anchor="{quoted(bookmark_name(anchor))}" w:history="1">'
-            f"{run(text, self.char[char])}{''.join(inside)}</w:hyperlink>"
+            f"{run(text, self.char[char] if char else None)}{''.join(inside)}</w:hyperlink>"
         )
 
     def url(self, p: Paragraph, address: str) -> None:

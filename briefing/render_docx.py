@@ -238,7 +238,9 @@ class _Layout:
         for i, (label, value) in enumerate(meta):
             w.run(p, f"{' · ' if i else ''}{label}: ", "Strong")
             w.run(p, value)
-        self.heading(1, "Key takeaways", "takeaways").properties = BOX + BOX_INDENT
+        # Close over the first takeaway: the chapters' space under their rule is not wanted here.
+        box_heading = '<w:spacing w:after="40"/>'
+        self.heading(1, "Key takeaways", "takeaways").properties = BOX + box_heading + BOX_INDENT
         for i, takeaway in enumerate(doc.takeaways, start=1):
             p = w.para("Takeaway")
             p.properties = BOX_INDENT
@@ -259,7 +261,8 @@ class _Layout:
         for anchor, title in entries:
             p = self.w.para("TOC 1")
             p.properties = stops
-            self.w.link(p, title, anchor, run("\t"), self.page_ref(anchor))
+            # In the contents' own style, as the PDF's: the entries are links, not underlined.
+            self.w.link(p, title, anchor, run("\t"), self.page_ref(anchor), char=None)
 
     def source(self, s: Section) -> None:
         w, info = self.w, s.info
@@ -479,7 +482,7 @@ def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: byt
     """Title and caption above the chart, kept with it; the source line below."""
     caption = w.para("Caption")
     w.run(caption, "Figure ", "Strong")
-    caption.parts.append(field("SEQ Figure \\* ARABIC", str(figure_number)))
+    caption.parts.append(field("SEQ Figure \\* ARABIC", str(figure_number), w.char["Strong"]))
     w.run(caption, f". {chart.title}.", "Strong")
     w.run(caption, " ")
     prose(w, caption, chart.caption)

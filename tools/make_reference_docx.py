@@ -117,6 +117,20 @@ def main(out: Path = OUT) -> None:
         styles[name].paragraph_format.keep_with_next = True
         styles[name].paragraph_format.page_break_before = None
     styles["Heading 1"].paragraph_format.space_before = Pt(18)
+    # The PDF's headings: chapters 16 pt over a rule, parts 11.5 pt, both in the briefing's
+    # accent rather than the template's theme blues.
+    for name, size in (("Heading 1", 16), ("Heading 2", 11.5), ("Heading 3", 10.5)):
+        heading = styles[name]
+        heading.font.size = Pt(size)
+        heading.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
+    styles["Heading 1"].paragraph_format.space_after = Pt(6)
+    styles["Heading 2"].paragraph_format.space_before = Pt(10)
+    styles["Heading 2"].paragraph_format.space_after = Pt(3)
+    h1 = styles["Heading 1"].element.pPr
+    chapter_rule = h1.makeelement(qn("w:pBdr"), {})
+    chapter_rule.append(chapter_rule.makeelement(qn("w:bottom"), {
+        qn("w:val"): "single", qn("w:sz"): "12", qn("w:space"): "2", qn("w:color"): "1F4E79"}))
+    h1.find(qn("w:keepLines")).addnext(chapter_rule)
     for name in ("Header", "Footer"):
         styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
         styles[name].font.size = Pt(8)
@@ -166,6 +180,10 @@ def main(out: Path = OUT) -> None:
     toc = paragraph_style("TOC 1", "Normal")
     toc.paragraph_format.space_after = Pt(4)
     toc.paragraph_format.tab_stops.add_tab_stop(Cm(14.6), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    # A long entry wraps under its title, clear of the page numbers' column.
+    toc.paragraph_format.left_indent = Cm(0.6)
+    toc.paragraph_format.first_line_indent = Cm(-0.6)
+    toc.paragraph_format.right_indent = Cm(1)
     styles["Caption"].font.size = Pt(9)
     styles["Caption"].font.bold = False
     styles["Caption"].font.italic = False
@@ -188,6 +206,8 @@ def main(out: Path = OUT) -> None:
     takeaway.paragraph_format.space_after = Pt(3)
     takeaway.element.pPr.find(qn("w:spacing")).set(qn("w:line"), str(LINE_1_36))
     takeaway.element.pPr.find(qn("w:spacing")).set(qn("w:lineRule"), "auto")
+    # The items stand apart, as the PDF's do: List Number's contextual spacing would drop the gap.
+    takeaway.element.pPr.append(takeaway.element.pPr.makeelement(qn("w:contextualSpacing"), {qn("w:val"): "0"}))
     mark = styles.add_style("Citation Mark", WD_STYLE_TYPE.CHARACTER)
     mark.font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     mark.font.size = Pt(9)  # the smallest type in the body, the takeaways box's size
@@ -198,6 +218,9 @@ def main(out: Path = OUT) -> None:
     styles["Title"].font.size = Pt(20)
     styles["Title"].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     styles["Title"].paragraph_format.space_after = Pt(8)
+    rule = styles["Title"].element.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    rule.set(qn("w:color"), "1F4E79")  # the briefing's accent, not the template's theme blue
+    del rule.attrib[qn("w:themeColor")]
     styles["Subtitle"].font.size = Pt(11.5)
     styles["Subtitle"].font.italic = False
     # Set solid, as the PDF's: the template's 0.75 pt letter-spacing reads as a display face.
