@@ -20,6 +20,7 @@ from .errors import RenderError
 from .files import regular_file
 from .models import Figure, FrontMatter, Point, SourceInfo
 from .ooxml import (
+    TWIPS_PER_CM,
     Paragraph,
     Table,
     WordDocument,
@@ -37,7 +38,6 @@ from .ooxml import (
 from .render_html import bound_text, marking_colour, number
 
 REFERENCE_NAME = "reference.docx"
-TEXT_WIDTH_CM = 14.6  # between the reference document's margins on A4
 STYLE_NAMES = (
     "Normal",
     "Title",
@@ -213,7 +213,7 @@ class _Layout:
 
     def table(self, headers: list[str], widths: list[float], numeric: tuple[int, ...]) -> Table:
         """A table with a filled header row; the columns in `numeric` are right-aligned."""
-        t = self.w.table("Table Text", widths, TEXT_WIDTH_CM)
+        t = self.w.table("Table Text", widths, text_width_cm(self.w))
         for i, (cell, text) in enumerate(
             zip(t.add_row(header=True, fill=HEADER_FILL), headers, strict=True)
         ):
@@ -488,11 +488,16 @@ def chart_figure(w: WordDocument, figure_number: int, chart: ChartData, png: byt
     prose(w, caption, chart.caption)
     w.bookmark(caption, f"chart-{chart.id}")
     picture = w.picture(
-        png, TEXT_WIDTH_CM, name=f"Chart {chart.id}", title=chart.title, alt=chart.alt
+        png, text_width_cm(w), name=f"Chart {chart.id}", title=chart.title, alt=chart.alt
     )
     p = w.para("Figure Image")
     p.parts.append(picture)
     w.para("Source Line", chart.source_line)
+
+
+def text_width_cm(w: WordDocument) -> float:
+    """The width between the margins of the paper in use: tables and charts fill it."""
+    return w.text_width() / TWIPS_PER_CM
 
 
 def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
