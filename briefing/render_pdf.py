@@ -113,6 +113,7 @@ def render(doc: Document, assets: Assets) -> Rendered:
     page_of = anchor_pages(document)
     cited = {e.section.source_id: page_ranges(e.places, page_of) for e in doc.appendix}
     if cited != guess:
+        del document  # the first layout's boxes would otherwise live on through the second
         document = layout(page(cited), assets.dirs)
         page_of = anchor_pages(document)
     assets.pages.update(page_of)
