@@ -282,7 +282,7 @@ def write_pdf(
 
     with logged_errors() as errors:
         try:
-            with young_collections_only():
+            with young_collections_only(), page_streams_joined():
                 stamp = dt.datetime.combine(created, dt.time(), tzinfo=dt.UTC).strftime(
                     "%Y-%m-%dT%H:%M:%SZ"
                 )
@@ -396,6 +396,33 @@ def young_collections_only() -> Iterator[None]:
     finally:
         gc.set_threshold(young, middle, old)
         gc.unfreeze()
+
+
+@contextmanager
+def page_streams_joined() -> Iterator[None]:
+    """Join each page's drawing operators into one bytes object as soon as the page is painted.
+
+    pydyf keeps a page's content as a list with one small bytes or str object per operator and
+    operand until the whole file is written, so every page is held in that form at once; joined,
+    a page's operators take less than a third of the memory (docs/benchmarks.md). pydyf writes
+    a stream as its items joined by newlines, so the one joined item writes the same bytes.
+    WeasyPrint draws nothing more on a page stream once the page is painted (the tags read only
+    the stream's table of marked content).
+    """
+    from pydyf import _to_bytes
+    from weasyprint.document import Page
+
+    paint = Page.paint
+
+    def paint_and_join(page: Any, stream: Any, scale: float = 1) -> None:
+        paint(page, stream, scale)
+        stream.stream = [b"\n".join(_to_bytes(item) for item in stream.stream)]
+
+    Page.paint = paint_and_join
+    try:
+        yield
+    finally:
+        Page.paint = paint
 
 
 def _count_pages_once() -> None:

@@ -1,7 +1,8 @@
-"""What the PDF render keeps in memory: one layout at a time."""
+"""What the PDF render keeps in memory: one layout at a time, page streams joined once painted."""
 
 from __future__ import annotations
 
+import datetime as dt
 import weakref
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,46 @@ import pytest
 
 from briefing import render_pdf
 from briefing.build import build
+from briefing.config import find_project
+from briefing.content import load_content
+from briefing.document import build_document
+from briefing.provenance import check_provenance
+from briefing.render_html import render_html, template_dirs
+
+
+def print_page(root: Path) -> str:
+    """The print HTML of a project, as the PDF render lays it out."""
+    from briefing.charts import render_chart
+
+    project = find_project(root)
+    content = load_content(project)
+    doc = build_document(content, check_provenance(project, content))
+    cache = project.output_dir / ".cache" / "charts"
+    charts = {c.id: render_chart(c, "svg", cache) for c in doc.charts}
+    return render_html(doc, charts, medium="print", dirs=template_dirs(None))
+
+
+def test_joined_page_streams_write_the_bytes_weasyprint_writes(project: Path) -> None:
+    """The same laid-out briefing (text, tables, charts, links, tags) written by write_pdf and
+    by WeasyPrint alone, with the same options and metadata, gives the same file."""
+    document = render_pdf.layout(print_page(project), template_dirs(None))
+    ours = render_pdf.write_pdf(document, title="Joined", created=dt.date(2026, 1, 2))
+    theirs = document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        uncompressed_pdf=False,
+        finisher=render_pdf.unambiguous_stream_ends,
+    )
+    assert len(document.pages) > 10
+    assert ours == theirs
+
+
+def test_the_painter_is_weasyprints_own_outside_a_write() -> None:
+    from weasyprint.document import Page
+
+    painter = Page.paint
+    with render_pdf.page_streams_joined():
+        assert Page.paint is not painter
+    assert Page.paint is painter
 
 
 def test_a_second_layout_starts_after_the_first_is_released(
