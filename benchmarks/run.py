@@ -165,14 +165,24 @@ def after(stage, function):
         peak(stage)
         return result
     return wrapped
+def before(stage, function):
+    def wrapped(*args, **kwargs):
+        peak(stage)
+        return function(*args, **kwargs)
+    return wrapped
 peak("imports")
 hub.load_content = after("load and validate content", hub.load_content)
 hub.check_provenance = after("prove excerpts, compare figures", hub.check_provenance)
 hub.build_document = after("document model", hub.build_document)
 wd.get_all_computed_styles = after("WeasyPrint: cascade", wd.get_all_computed_styles)
 wd.build_formatting_structure = after("WeasyPrint: box building", wd.build_formatting_structure)
-wd.layout_document = after("WeasyPrint: layout", wd.layout_document)
-wd.Document.write_pdf = after("WeasyPrint: drawing and writing the PDF", wd.Document.write_pdf)
+# layout_document is a generator: the pages are laid out while the caller iterates
+layout_pages = wd.layout_document
+wd.layout_document = after("WeasyPrint: layout", lambda *a, **k: list(layout_pages(*a, **k)))
+import weasyprint.pdf as wp
+wp.build_fonts_dictionary = before("WeasyPrint: drawing the pages", wp.build_fonts_dictionary)
+wp.add_tags = after("WeasyPrint: PDF/UA tags", wp.add_tags)
+wd.Document.write_pdf = after("WeasyPrint: writing the PDF", wd.Document.write_pdf)
 hub.publish = after("publishing the files", hub.publish)
 hub.build(Path(sys.argv[1]), ["pdf"])
 print(json.dumps(peaks))
