@@ -6,6 +6,7 @@ import atexit
 import datetime as dt
 import gc
 import shutil
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
@@ -252,15 +253,18 @@ def layout(html: str, dirs: list[Path]) -> Any:
 
     fetcher = locked_fetcher(dirs)
     _count_pages_once()
+    _keep_layout_contexts()
     fonts = font_configuration(dirs)
     with logged_errors() as errors:
         try:
-            with young_collections_only():
+            with young_collections_only(), layout_contexts() as contexts:
                 document = HTML(
                     string=html, base_url=ASSET_SCHEME + "/", url_fetcher=fetcher
                 ).render(font_config=fonts)
         except Exception as exc:  # WeasyPrint raises many types; the user needs one clear line
             raise RenderError(f"PDF rendering failed: {one_line(str(exc))}") from exc
+    for context in contexts:
+        release_layout_state(context)
     raise_if_interrupted()  # WeasyPrint catches everything while it draws an SVG, signals too
     if fetcher.refused:  # WeasyPrint logged it too; this line names the file and where it leads
         raise fetcher.refused[0]
@@ -423,6 +427,69 @@ def page_streams_joined() -> Iterator[None]:
         yield
     finally:
         Page.paint = paint
+
+
+_MADE = threading.local()
+
+
+@contextmanager
+def layout_contexts() -> Iterator[list[Any]]:
+    """The layout context of each WeasyPrint render this thread makes while the block runs."""
+    made: list[Any] = []
+    outer = getattr(_MADE, "contexts", None)
+    _MADE.contexts = made
+    try:
+        yield made
+    finally:
+        _MADE.contexts = outer
+
+
+def _keep_layout_contexts() -> None:
+    """Make WeasyPrint hand each render's layout context to layout_contexts(), if one is open.
+
+    WeasyPrint makes the context inside Document._render and gives no other way to reach it.
+    """
+    from weasyprint.document import Document
+
+    if getattr(Document, "_briefing_contexts", False):
+        return
+    build = Document.__dict__["_build_layout_context"].__func__
+
+    def build_and_keep(cls: Any, *args: Any, **kwargs: Any) -> Any:
+        context = build(cls, *args, **kwargs)
+        made = getattr(_MADE, "contexts", None)
+        if made is not None:
+            made.append(context)
+        return context
+
+    Document._build_layout_context = classmethod(build_and_keep)
+    Document._briefing_contexts = True
+
+
+def release_layout_state(context: Any) -> None:
+    """Let go of what WeasyPrint needed only to lay the pages out, before they are drawn.
+
+    The layout context holds every element's cascaded and computed style, the box tree as built
+    before layout (its target collector keeps the box of every anchor) and the table and page
+    caches. It would end with the render, but every SVG image keeps a reference to it, and it
+    refers to itself through its image loader, so it lived on through drawing and writing: 16% of
+    the peak at 50 sources (docs/benchmarks.md). Drawing an SVG uses only its fonts, its
+    hyphenation dictionaries and its image loader, which stay.
+    """
+    context.style_for = None
+    context.target_collector = None
+    context.tables = {}
+    context.page_maker = []
+    context.broken_out_of_flow = {}
+    context.running_elements.clear()
+    context.string_set.clear()
+    context._excluded_shapes = {}
+    context._excluded_shapes_root_boxes = []
+    context.footnotes = []
+    context.page_footnotes = {}
+    context.current_page_footnotes = []
+    context.reported_footnotes = []
+    context.current_page = None
 
 
 def _count_pages_once() -> None:

@@ -1,8 +1,10 @@
-"""What the PDF render keeps in memory: one layout at a time, page streams joined once painted."""
+"""What the PDF render keeps in memory: one layout at a time, no layout state while drawing,
+page streams joined once painted."""
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import weakref
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,38 @@ def test_joined_page_streams_write_the_bytes_weasyprint_writes(project: Path) ->
     )
     assert len(document.pages) > 10
     assert ours == theirs
+
+
+def test_layout_lets_go_of_its_state_and_draws_the_same_pdf(project: Path) -> None:
+    """After layout() no target collector is left, nor any box outside the laid-out pages (the
+    box tree as built before layout); the pages draw the file WeasyPrint's own render draws."""
+    from weasyprint import HTML
+    from weasyprint.css.targets import TargetCollector
+    from weasyprint.formatting_structure.boxes import Box
+
+    html, dirs = print_page(project), template_dirs(None)
+    ours = render_pdf.layout(html, dirs)
+    gc.collect()
+    alive = [o for o in gc.get_objects() if isinstance(o, (Box, TargetCollector))]
+    assert [o for o in alive if isinstance(o, TargetCollector)] == []
+    assert len(alive) < 1.1 * len(laid_out_boxes(ours))
+    del alive
+    theirs = HTML(
+        string=html,
+        base_url=render_pdf.ASSET_SCHEME + "/",
+        url_fetcher=render_pdf.locked_fetcher(dirs),
+    ).render(font_config=render_pdf.font_configuration(dirs))
+    options = {"pdf_variant": "pdf/ua-1", "finisher": render_pdf.unambiguous_stream_ends}
+    assert ours.write_pdf(**options) == theirs.write_pdf(**options)
+
+
+def laid_out_boxes(document: Any) -> list[Any]:
+    found, stack = [], [page._page_box for page in document.pages]
+    while stack:
+        box = stack.pop()
+        found.append(box)
+        stack.extend(getattr(box, "children", None) or [])
+    return found
 
 
 def test_the_painter_is_weasyprints_own_outside_a_write() -> None:
