@@ -48,7 +48,7 @@ class Assets:
         return self.project.output_dir / ".cache" / "pages.json"
 
     def stored_layout(self) -> dict[str, Any]:
-        """The last PDF layout's record (key, cited pages, anchor pages); empty when there is
+        """The last PDF layout's record (cited pages, anchor pages); empty when there is
         none or it is damaged, as for every cache (files.py)."""
         import json
 
@@ -61,14 +61,12 @@ class Assets:
             return {}
         return stored if isinstance(stored, dict) else {}
 
-    def store_layout(self, key: str, cited: dict[str, str], pages: dict[str, int]) -> None:
+    def store_layout(self, cited: dict[str, str], pages: dict[str, int]) -> None:
         import json
 
         from .files import write_cache
 
-        write_cache(
-            self.layout_cache, json.dumps({"key": key, "cited": cited, "pages": pages}).encode()
-        )
+        write_cache(self.layout_cache, json.dumps({"cited": cited, "pages": pages}).encode())
 
     def known_pages(self) -> dict[str, int]:
         """Page numbers from this build's PDF, else from the last PDF built (none: empty)."""
@@ -87,6 +85,17 @@ class Assets:
             cache = self.project.output_dir / ".cache" / "charts"
             self._charts[form] = {c.id: render_chart(c, form, cache) for c in doc.charts}
         return self._charts[form]
+
+
+def template_files_key(dirs: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """Every file under the template folders with its modification time and size."""
+    found = []
+    for base in dirs:
+        for path in sorted(base.rglob("*")):
+            if path.is_file():
+                stat = path.lstat()  # a font swapped for a link changes the key too
+                found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
 
 
 def gather_assets(project: Project, doc: Document) -> Assets:

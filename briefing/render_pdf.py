@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .assets import Assets, Rendered
+from .assets import Assets, Rendered, template_files_key
 from .config import Project
 from .content import Content, content_files
 from .document import Document, page_ranges
@@ -93,11 +93,10 @@ def render(doc: Document, assets: Assets) -> Rendered:
 
     The appendix says on which pages each source is cited ("pp. 1–2, 11–15"), which only a
     layout knows. The appendix comes last and starts a page, so its own text moves none of the
-    pages it names: the page numbers of the last layout of the same page are tried first, and
-    only when the layout finds them changed is the page laid out once more with the new ones.
+    pages it names: the page numbers of the last layout are tried first, and only when the
+    layout finds them changed is the page laid out once more with the new ones. An edit that
+    moves no citation to another page, the usual save in `briefing watch`, costs one layout.
     """
-    import hashlib
-
     from .render_html import render_html
 
     config = assets.project.config
@@ -108,8 +107,7 @@ def render(doc: Document, assets: Assets) -> Rendered:
             doc, charts, medium="print", dirs=assets.dirs, paper=config.paper, cited_pages=cited
         )
 
-    key = hashlib.sha256(page({}).encode("utf-8")).hexdigest()
-    guess = _last_cited_pages(assets, key)
+    guess = _last_cited_pages(assets, [e.section.source_id for e in doc.appendix])
     document = layout(page(guess), assets.dirs)
     page_of = anchor_pages(document)
     cited = {e.section.source_id: page_ranges(e.places, page_of) for e in doc.appendix}
@@ -118,7 +116,7 @@ def render(doc: Document, assets: Assets) -> Rendered:
         document = layout(page(cited), assets.dirs)
         page_of = anchor_pages(document)
     assets.pages.update(page_of)
-    assets.store_layout(key, cited, page_of)
+    assets.store_layout(cited, page_of)
     attachments = None
     if config.pdf_a:
         project = assets.project
@@ -151,14 +149,13 @@ def anchor_pages(document: Any) -> dict[str, int]:
     return pages
 
 
-def _last_cited_pages(assets: Assets, key: str) -> dict[str, str]:
-    stored = assets.stored_layout()
-    try:
-        if stored.get("key") == key:
-            return {str(k): str(v) for k, v in stored["cited"].items()}
-    except (KeyError, AttributeError, TypeError):
-        pass
-    return {}
+def _last_cited_pages(assets: Assets, source_ids: list[str]) -> dict[str, str]:
+    """The last layout's page ranges of the sources this appendix lists (a guess to be checked:
+    any layout that finds other pages is made again with those)."""
+    stored = assets.stored_layout().get("cited")
+    if not isinstance(stored, dict):
+        return {}
+    return {k: str(stored[k]) for k in source_ids if isinstance(stored.get(k), str)}
 
 
 # PDF/A allows only the XMP properties of its own schemas and of extension schemas the file
@@ -355,17 +352,6 @@ def font_configuration(dirs: list[Path]) -> Any:
         release_fonts()
         config = _FONTS[key] = FontConfiguration()
     return config
-
-
-def template_files_key(dirs: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    """Every file under the template folders with its modification time and size."""
-    found = []
-    for base in dirs:
-        for path in sorted(base.rglob("*")):
-            if path.is_file():
-                stat = path.lstat()  # a font swapped for a link changes the key too
-                found.append((str(path), stat.st_mtime_ns, stat.st_size))
-    return tuple(found)
 
 
 @atexit.register
