@@ -12,7 +12,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from .assets import Assets, Rendered
+from .assets import Assets, Rendered, template_files_key
 from .document import ChartData, Document, Prose
 from .errors import RenderError
 from .files import MAX_TEMPLATE_BYTES, decode_text, read_file
@@ -138,16 +138,9 @@ def render_html(
     Templates run in Jinja's sandbox: projects share templates between teams, and a template
     reaches the document model and the filters here, never Python's internals or the files.
     """
-    from jinja2 import StrictUndefined, TemplateError
-    from jinja2.sandbox import SandboxedEnvironment
+    from jinja2 import TemplateError
 
-    env = SandboxedEnvironment(
-        loader=confined_loader(dirs),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
+    env = template_environment(dirs)
     loader = env.loader
     assert loader is not None
     names = ["base.css", "print.css" if medium == "print" else "screen.css"]
@@ -162,7 +155,7 @@ def render_html(
         )
     rendered = [_chart(c, charts) for c in doc.charts]
     try:
-        return env.get_template("briefing.html.j2").render(
+        html: str = env.get_template("briefing.html.j2").render(
             doc=doc,
             charts=rendered,
             styles=styles,
@@ -174,6 +167,34 @@ def render_html(
         )
     except TemplateError as exc:
         raise RenderError(template_problem(exc, dirs)) from None
+    return html
+
+
+# The Jinja environment outlives a render, so `briefing watch` compiles each template once:
+# one entry, keyed by the template files (path, modification time, size), so a template edited,
+# added or removed starts a fresh environment, which reads and compiles every template again.
+_ENVIRONMENTS: dict[tuple[tuple[str, int, int], ...], Any] = {}
+
+
+def template_environment(dirs: list[Path]) -> Any:
+    """The sandboxed Jinja environment for these template folders, kept while their files stay
+    the same."""
+    key = template_files_key(dirs)
+    env = _ENVIRONMENTS.get(key)
+    if env is None:
+        from jinja2 import StrictUndefined
+        from jinja2.sandbox import SandboxedEnvironment
+
+        _ENVIRONMENTS.clear()
+        env = _ENVIRONMENTS[key] = SandboxedEnvironment(
+            loader=confined_loader(dirs),
+            autoescape=True,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            auto_reload=False,  # the key above is what tells a changed template
+        )
+    return env
 
 
 def confined_loader(dirs: list[Path]) -> Any:
