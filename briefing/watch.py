@@ -69,9 +69,16 @@ def current_layout(root: Path, previous: Project | None) -> tuple[Layout, Projec
 
 
 def project_changes(
-    root: Path, stop: threading.Event | None = None, step_ms: int = 50
+    root: Path,
+    stop: threading.Event | None = None,
+    step_ms: int = 50,
+    watching: Callable[[], None] = lambda: None,
 ) -> Iterator[list[str]]:
-    """Yield the names of the project's changed files, one list per save, until stop is set."""
+    """Yield the names of the project's changed files, one list per save, until stop is set.
+
+    `watching` is called once, when the folders are watched: a save made before that is not
+    seen, so that is when a person (or a benchmark) may start saving.
+    """
     from watchfiles import DefaultFilter
     from watchfiles import watch as watch_files
 
@@ -83,6 +90,8 @@ def project_changes(
     shown = project.shown if project else str
     while not (stop and stop.is_set()):
         if not layout.folders:  # nothing to watch yet (content/ was removed): look again
+            watching()  # briefing.yaml, which is looked at
+            watching = no_call
             time.sleep(POLL_SECONDS)
             now, project = current_layout(root, project)
             if now != layout:
@@ -99,7 +108,9 @@ def project_changes(
             yield_on_timeout=True,
             raise_interrupt=False,
         )
-        for batch in batches:
+        for batch in batches:  # the first comes within rust_timeout, empty if nothing changed
+            watching()
+            watching = no_call
             changed = sorted({shown(Path(path)) for _, path in batch})
             now, project = current_layout(root, project)
             if now.config_state != layout.config_state:
@@ -112,6 +123,10 @@ def project_changes(
                 break
         else:
             return  # stopped
+
+
+def no_call() -> None:
+    pass
 
 
 def rebuild_once(
@@ -147,7 +162,8 @@ def watch(
     rebuild_once(root, formats, say, problem)
     paths = [project.content_dir, project.seeds_dir, project.templates_dir]
     watched = [project.shown(p) for p in paths if p.is_dir()] + [CONFIG_NAME]
-    say(f"watching {', '.join(watched)}; Ctrl+C to stop")
-    for changed in project_changes(root, stop):
+    for changed in project_changes(
+        root, stop, watching=lambda: say(f"watching {', '.join(watched)}; Ctrl+C to stop")
+    ):
         say(f"{stamp()} changed: {', '.join(changed)}")
         rebuild_once(root, formats, say, problem)
