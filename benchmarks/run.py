@@ -632,7 +632,7 @@ def markdown_report(results: dict[str, Any]) -> str:
     for fmt, summary in results.get("profiles", {}).items():
         lines += [
             "",
-            f"## Where the time goes: one {fmt} build at N={results['profile size']}",
+            f"## Where the time goes: one {fmt} build at N={results.get('profile size', 5)}",
             "",
             "Cumulative seconds under cProfile (which slows small calls most), charts cached.",
             "",
