@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
 
 from .claims import segments
 from .content import Content
@@ -256,22 +259,26 @@ def build_document(content: Content, report: Report) -> Document:
         cited += [
             Link(e.anchor, f"Recommendation: {e.item.title}") for e in section.recommendations
         ]
-    return Document(
-        front=front,
-        executive_summary=executive_summary,
-        takeaways=takeaways,
-        sections=sections,
-        comparison=comparison,
-        explanations=explanations,
-        charts=charts,
-        appendix=[
-            AppendixEntry(
-                s, citations[s.source_id], _places(s, citations[s.source_id], comparison, charts)
-            )
-            for s in sections
-        ],
-        short_labels=labels,
-        numbers=numbers,
+    return for_reader(
+        Document(
+            front=front,
+            executive_summary=executive_summary,
+            takeaways=takeaways,
+            sections=sections,
+            comparison=comparison,
+            explanations=explanations,
+            charts=charts,
+            appendix=[
+                AppendixEntry(
+                    s,
+                    citations[s.source_id],
+                    _places(s, citations[s.source_id], comparison, charts),
+                )
+                for s in sections
+            ],
+            short_labels=labels,
+            numbers=numbers,
+        )
     )
 
 
@@ -523,7 +530,7 @@ def _chart(
         unit=unit,
         points=points,
         source_line=sentence(
-            "Sources: " + "; ".join(f"[{n}] {labels[by_number[n]]}" for n in used)
+            "Sources: " + "; ".join(f"[{n}]\u00a0{labels[by_number[n]]}" for n in used)
         ),
         alt=alt,
     )
@@ -584,3 +591,77 @@ def _once_per_original(
 def sentence(text: str) -> str:
     """The text ending with one full stop, though its last label already ends with one."""
     return text if text.endswith(".") else text + "."
+
+
+# Fields a reader never sees as prose, or that must stay as written: ids and anchors, addresses,
+# the seed's own words (proved against it) and the original-language text.
+VERBATIM_FIELDS = frozenset(
+    {"id", "anchor", "source_id", "source", "also", "seed", "url", "metric", "excerpt"}
+    | {"original", "original_excerpt", "language", "original_language", "marking"}
+)
+_OPENS_AFTER = frozenset("([{<\u2014\u2013-/\u00a0")
+
+
+def curly_quotes(text: str, before: str = "") -> str:
+    """Straight quotes as a typesetter sets them: \u201cdouble\u201d, \u2018single\u2019 and the
+    apostrophe \u2019. A quote opens after a space, an opening bracket or a dash (or at the start,
+    `before` being the text that precedes this piece), and closes everywhere else."""
+    if "'" not in text and '"' not in text:
+        return text
+    out: list[str] = []
+    for i, char in enumerate(text):
+        previous = out[-1] if out else before[-1:]
+        opens = not previous or previous.isspace() or previous in _OPENS_AFTER
+        if char in "'\"" and is_cjk(previous) and is_cjk(text[i + 1 : i + 2]):
+            pass  # a quote inside Chinese words ('头雁') stays as the original has it
+        elif char == '"':
+            char = "\u201c" if opens else "\u201d"
+        elif char == "'":
+            following = text[i + 1 : i + 2]
+            char = "\u2018" if opens and following.isalnum() else "\u2019"
+        out.append(char)
+    return "".join(out)
+
+
+def is_cjk(char: str) -> bool:
+    """A Chinese character or CJK punctuation (a full-width comma, the ideographic full stop)."""
+    return bool(char) and (
+        "\u2e80" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff" or "\uff00" <= char <= "\uffef"
+    )
+
+
+Node = TypeVar("Node")
+
+
+def for_reader(node: Node) -> Node:
+    """The document model with every piece of text a reader sees in curly quotes, so the PDF,
+    the HTML and the DOCX set the same typography; ids, addresses, excerpts and the original
+    language stay as written. Prose runs are curled in order, each knowing the text before it."""
+    return _curled(node, "")  # type: ignore[no-any-return]
+
+
+def _curled(node: Any, name: str) -> Any:
+    if name in VERBATIM_FIELDS:
+        return node
+    if isinstance(node, str):
+        return curly_quotes(node)
+    if isinstance(node, list) and node and all(isinstance(n, Run) for n in node):
+        runs, before = [], ""
+        for run in node:
+            text = curly_quotes(run.text, before)
+            runs.append(Run(text, tuple(_curled(c, "") for c in run.cites)))
+            before = text or before
+        return runs
+    if isinstance(node, list):
+        return [_curled(n, name) for n in node]
+    if isinstance(node, tuple):
+        return tuple(_curled(n, name) for n in node)
+    if isinstance(node, dict):  # keyed by ids
+        return {key: _curled(value, name) for key, value in node.items()}
+    if isinstance(node, BaseModel):
+        changes = {f: _curled(getattr(node, f), f) for f in type(node).model_fields}
+        return node.model_copy(update=changes)
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: _curled(getattr(node, f.name), f.name) for f in dataclasses.fields(node)}
+        return replace(node, **changes)
+    return node

@@ -37,6 +37,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
 from briefing.cli import app
+from briefing.document import curly_quotes
 
 from .conftest import (
     LIN_QUOTE,
@@ -197,6 +198,9 @@ def title(origin: str) -> str:
     # No short title: the running header shows the title cut to 60 characters, which here are
     # 59 unbroken letters and an ellipsis.
     return "W" * 100 + " " + payload("title", origin)
+
+
+VERBATIM_SPOTS = {"quote-original"}
 
 
 @dataclass(frozen=True)
@@ -479,7 +483,10 @@ class Built:
     docx_path: Path
 
     def payload(self, tag: str) -> str:
-        return payload(tag, self.origin)
+        """The field's payload as the briefing sets it for a reader: its straight quotes curled,
+        but in the original-language quote, which stays as written."""
+        text = payload(tag, self.origin)
+        return text if tag in VERBATIM_SPOTS else curly_quotes(text)
 
     @property
     def pdf_text(self) -> str:

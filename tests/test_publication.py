@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from briefing.build import build
+from briefing.document import curly_quotes
 
 from .conftest import REPO, copy_project
 
@@ -83,6 +84,56 @@ def test_no_processing_internals_reach_the_reader(shipped: Formats, form: str) -
         assert found is None, f"{form}: {text[max(0, found.start() - 60) : found.end() + 60]!r}"
     for name in SEED_NAMES:
         assert name not in text and Path(name).stem not in text, f"{form}: {name}"
+
+
+CHINESE = "[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]"
+# A straight quote, unless it stands inside Chinese words ('头雁'), which keep the original's.
+STRAIGHT_QUOTE = re.compile(rf"(?<!{CHINESE})['\"]|['\"](?!{CHINESE})")
+
+
+@pytest.mark.parametrize("form", ["pdf", "docx", "html"])
+def test_reader_text_sets_quotes_curly(shipped: Formats, form: str) -> None:
+    text = TEXT_OF[form](getattr(shipped, form))
+    found = [text[max(0, m.start() - 40) : m.end() + 20] for m in STRAIGHT_QUOTE.finditer(text)]
+    assert found == [], f"{form}: {found[:5]}"
+    assert "\u201c" in text and "\u2019" in text  # the content's quotes are there, curled
+
+
+@pytest.mark.parametrize(
+    ("written", "set_as"),
+    [
+        ("China's roadmap", "China\u2019s roadmap"),
+        ('the "Two Sessions" plan', "the \u201cTwo Sessions\u201d plan"),
+        (
+            "essentially 'buying the capability.' But",
+            "essentially \u2018buying the capability.\u2019 But",
+        ),
+        ('("reached")', "(\u201creached\u201d)"),
+        ('"5%", drops', "\u201c5%\u201d, drops"),
+        ("other countries' market", "other countries\u2019 market"),
+        ("renders (\"具有很强的'头雁'效应\") as", "renders (\u201c具有很强的'头雁'效应\u201d) as"),
+        ("no quotes at all", "no quotes at all"),
+    ],
+)
+def test_curly_quotes_as_a_typesetter_sets_them(written: str, set_as: str) -> None:
+    assert curly_quotes(written) == set_as
+
+
+def test_curly_quotes_leave_ids_urls_excerpts_and_the_original_as_written() -> None:
+    from briefing.document import for_reader
+    from briefing.models import Quote
+
+    quote = Quote(
+        id="q",
+        text="It's 'open'",
+        original="它是'开放'的",
+        speaker="Zhong's colleague",
+        role="researcher",
+        excerpt="It's 'open'",
+    )
+    shown = for_reader(quote)
+    assert (shown.text, shown.speaker) == ("It\u2019s \u2018open\u2019", "Zhong\u2019s colleague")
+    assert (shown.id, shown.original, shown.excerpt) == ("q", "它是'开放'的", "It's 'open'")
 
 
 def test_docx_keeps_widows_and_orphans_with_their_paragraphs(shipped: Formats) -> None:

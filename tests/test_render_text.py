@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
 from briefing.cli import app
+from briefing.document import curly_quotes
 
 from .conftest import check, edit, write_files
 from .hostile import (
@@ -85,7 +86,7 @@ def test_no_text_becomes_an_element_or_a_handler(built: Built) -> None:
     assert html.attribute("meta", "http-equiv") == [None] * 6  # the template's six, no refresh
     assert not [(t, a) for t, attrs in html.tags for a in attrs if a.startswith("on")]
     assert "<script" not in html.raw
-    assert "&lt;script&gt;alert(&#39;summary&#39;)&lt;/script&gt;" in html.raw
+    assert "&lt;script&gt;alert(‘summary’)&lt;/script&gt;" in html.raw  # quotes set curly
     assert built.origin not in html.styles and built.canary.name not in html.styles
 
 
@@ -101,13 +102,13 @@ def test_attributes_hold_the_whole_text(built: Built) -> None:
     assert alt.startswith(
         f"{built.payload('chart-title')}. {built.payload('period')}: more than 1.2 "
     )
-    assert html.text.count(title(built.origin)) == 1  # the cover's <h1>
+    assert html.text.count(curly_quotes(title(built.origin))) == 1  # the cover's <h1>
     # <title>: at most 70 characters, as html-validate wants; the short title, or the title cut.
     assert html.text.count("W" * 69 + "…") == 1
 
 
 def test_pdf_and_docx_properties_hold_the_text(built: Built) -> None:
-    text = title(built.origin)
+    text = curly_quotes(title(built.origin))
     meta = PdfReader(built.pdf).metadata
     assert meta is not None and meta.title == text
     assert str(meta["/Keywords"]) == built.payload("keyword")
