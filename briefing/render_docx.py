@@ -515,7 +515,7 @@ def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...]) -> None:
     w.run(p, "\u00a0[", "Citation Mark")
     for j, cite in enumerate(found):
         if j:
-            w.run(p, ", ", "Citation Mark")
+            w.run(p, ",\u00a0", "Citation Mark")  # and no break inside the group
         w.link(p, str(cite.number), cite.anchor, char="Citation Mark")
     w.run(p, "]", "Citation Mark")
 
