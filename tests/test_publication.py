@@ -136,6 +136,79 @@ def test_curly_quotes_leave_ids_urls_excerpts_and_the_original_as_written() -> N
     assert (shown.id, shown.original, shown.excerpt) == ("q", "它是'开放'的", "It's 'open'")
 
 
+# A citation marker group, "[5]" or "[1, 5]"; one followed by a word is a label ("[3] Sinocism",
+# the appendix's "[1] Zhou …", a chart's bar), which starts its line by design.
+MARKER = re.compile(r"\[\d+(?:,\s?\d+)*\]")
+LABEL_AFTER = re.compile(r"[\s\u00a0]?\w")
+
+
+def pdf_lines_opening_with_a_marker(path: Path) -> list[str]:
+    import pdfplumber
+
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, start=1):
+            for line in page.extract_text_lines():
+                text = line["text"]
+                marker = MARKER.match(text)
+                if marker and not LABEL_AFTER.match(text, marker.end()):
+                    found.append(f"page {number}: {text[:60]}")
+    return found
+
+
+def docx_markers_set_apart(path: Path) -> list[str]:
+    """Markers not joined to the word before by a no-break space, or with a breakable space."""
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for r in t.rows for c in r.cells]
+    found = []
+    for text in texts:
+        for marker in MARKER.finditer(text):
+            if marker.start() == 0 or LABEL_AFTER.match(text, marker.end()):
+                continue
+            if text[marker.start() - 1] != "\u00a0" or " " in marker.group():
+                found.append(text[max(0, marker.start() - 30) : marker.end()])
+    return found
+
+
+# Each marker group on one line (its pieces' boxes at one height), and on the line of the word
+# before it.
+HTML_MARKERS_SET_APART = """
+const found = [];
+for (const span of document.querySelectorAll("span.cites")) {
+  const rects = span.getClientRects();
+  const before = span.previousSibling;
+  let joined = false;
+  if (before && before.nodeType === Node.TEXT_NODE && before.data.length > 1) {
+    const range = document.createRange();
+    range.setStart(before, before.data.length - 2);
+    range.setEnd(before, before.data.length - 1);
+    const word = range.getBoundingClientRect(), mark = rects[0];
+    joined = word.top < mark.bottom && mark.top < word.bottom;
+  }
+  const tops = Array.from(rects, (rect) => rect.top);
+  if (Math.max(...tops) - Math.min(...tops) > 1 || !joined) found.push(span.closest("[id]").id + ": " + span.textContent);
+}
+return found;
+"""
+
+
+@pytest.mark.parametrize("form", ["pdf", "docx", "html-1280", "html-390"])
+def test_no_citation_marker_starts_a_line(shipped: Formats, form: str) -> None:
+    if form == "pdf":
+        assert pdf_lines_opening_with_a_marker(shipped.pdf) == []
+    elif form == "docx":
+        assert docx_markers_set_apart(shipped.docx) == []
+    else:
+        from .validators import chromium
+
+        with chromium() as driver:
+            driver.set_window_size(int(form.split("-")[1]), 900)
+            driver.get(shipped.html.resolve().as_uri())
+            assert driver.execute_script(HTML_MARKERS_SET_APART) == []
+            assert driver.execute_script("return document.querySelectorAll('span.cites').length")
+
+
 def test_docx_keeps_widows_and_orphans_with_their_paragraphs(shipped: Formats) -> None:
     from docx.oxml.ns import qn
 
