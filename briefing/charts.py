@@ -66,6 +66,13 @@ def render_chart(chart: ChartData, kind: str, cache_dir: Path | None) -> bytes:
     return data
 
 
+def grouped(value: float) -> str:
+    """A chart number as the tables write it: thousands grouped (1,200), no exponent (1e+06),
+    no trailing zeros (0.6)."""
+    text = f"{value:,.6f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def _wrap(label: str, width: int = 14, lines: int = 3) -> str:
     """A label broken into short lines (at spaces and hyphens, else anywhere), at most `lines`."""
     import textwrap
@@ -109,9 +116,10 @@ def _draw(chart: ChartData, kind: str) -> bytes:
     )
     for bar, point in zip(bars, chart.points, strict=True):
         bar.set_hatch(BOUND_HATCHES[point.bound])
-    texts = [f"{BOUND_MARKS[p.bound]}{p.value:,g}" for p in chart.points]
+    texts = [f"{BOUND_MARKS[p.bound]}{grouped(p.value)}" for p in chart.points]
     ax.bar_label(bars, labels=texts, padding=2, fontsize=8)
     ax.set_xticks(range(len(values)), labels, fontsize=6)
+    ax.yaxis.set_major_formatter(lambda value, _: grouped(value))  # 1,200, not 1200
     ax.set_ylabel(_wrap(chart.unit, width=40))
     ax.spines[["top", "right"]].set_visible(False)
     from matplotlib.patches import Patch

@@ -491,6 +491,7 @@ def _chart(
     citer: _Citer,
     place: Link,
 ) -> ChartData:
+    from .charts import grouped
     from .provenance import split_unit
 
     metric = request.metric
@@ -520,7 +521,7 @@ def _chart(
     used = sorted({numbers[sid] for p in points for sid in (p.source_id, *p.also)})
     by_number = {n: sid for sid, n in numbers.items()}
     alt = f"{request.title}. " + "; ".join(
-        f"{p.period}: {BOUND_WORDS[p.bound]}{p.value:g} {unit} ({p.label}, {p.status})"
+        f"{p.period}: {BOUND_WORDS[p.bound]}{grouped(p.value)} {unit} ({p.label}, {p.status})"
         for p in points
     )
     return ChartData(
