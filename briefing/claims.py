@@ -148,6 +148,7 @@ def _refs(body: str, offset: int) -> Iterator[Cited]:
 def check_claims(content: Content, report: Report) -> list[Problem]:
     """Every problem in the briefing's own prose, its metrics and its leftover scaffold text."""
     problems = check_metrics(content) + check_placeholders(content) + check_chart_periods(content)
+    problems += check_chart_definitions(content)
     problems += check_attributions(content)
     checker = _Checker(content, report)
     for prose in prose_fields(content):
@@ -726,6 +727,38 @@ def check_chart_periods(content: Content) -> list[Problem]:
                         "warning",
                     )
                 )
+    return problems
+
+
+def check_chart_definitions(content: Content) -> list[Problem]:
+    """A chart draws one quantity: figures of its metric that say they count different things
+    (their `definition`, else the metric's) are two numbers, for a sentence, not for bars."""
+    metrics = {m.key: m for m in content.metrics}
+    problems = []
+    for i, chart in enumerate(content.front.charts):
+        declared = metrics.get(chart.metric)
+        if declared is None:
+            continue  # check_metrics reports it
+        by_definition: dict[str, list[str]] = {}
+        for sid, summary in content.sources.items():
+            for figure in summary.figures:
+                if figure.metric == chart.metric:
+                    counted = figure.definition or declared.definition
+                    by_definition.setdefault(" ".join(counted.lower().split()), []).append(
+                        f"{sid}/{figure.id} ({counted!r})"
+                    )
+        if len(by_definition) > 1:
+            at = ("charts", i, "metric")
+            listed = "; ".join(f for found in by_definition.values() for f in found)
+            problems.append(
+                Problem(
+                    content.front_file.locate(at),
+                    f"chart {chart.id!r} would draw figures of {chart.metric!r} that count "
+                    f"different things as one series: {listed}; say them in a sentence "
+                    "instead, or give each definition a metric of its own",
+                    dotted(at),
+                )
+            )
     return problems
 
 

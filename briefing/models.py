@@ -278,6 +278,11 @@ class Figure(Excerpted):
         description="what the figure counts, where its metric could be read two ways "
         "(e.g. 'patent applications'); must be its metric's declared basis",
     )
+    definition: Line | None = Field(
+        default=None,
+        description="what the source itself says it counts, where its metric leaves that open "
+        "(e.g. 'related companies'); a chart never draws figures of two definitions as one series",
+    )
     original_excerpt: Excerpt | None = Field(
         default=None, description="the original-language sentence, where the seed carries it"
     )

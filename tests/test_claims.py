@@ -53,11 +53,12 @@ MUTATIONS = [
     (
         "number changed in a chart caption",
         FRONT,
-        "more than 6,200 as reported in April",
-        "more than 6,500 as reported in April",
+        "CAICT's 2024 figure of more than 900 billion",
+        "CAICT's 2024 figure of more than 950 billion",
         [
-            "content/front-matter.yaml:205:74: warning: charts[1].caption: 6,500 is not a value "
-            "of the cited figures, which hold 4,500 firms, 6,200 firms"
+            "content/front-matter.yaml:199:84: warning: charts[0].caption: 950 billion is not a "
+            "value of the cited figures, which hold 1 trillion yuan, 1.2 trillion yuan, 1.7 "
+            "trillion yuan, 600 billion yuan, 900 billion yuan"
         ],
     ),
     (
@@ -100,12 +101,9 @@ MUTATIONS = [
         "metric: china-ai-firm-count",
         "metric: china-ai-firms-count",
         [
-            "content/ccid-open-source-models.yaml:113:13: figures[5].metric: metric "
+            "content/ccid-open-source-models.yaml:115:13: figures[5].metric: metric "
             "'china-ai-firms-count' is not declared in metrics.yaml; did you mean "
             "'china-ai-firm-count'?",
-            # the figure dropped out of its metric, so the caption's number rests on nothing
-            "content/front-matter.yaml:205:74: warning: charts[1].caption: 6,200 is not a value "
-            "of the cited figures, which hold 4,500 firms",
         ],
     ),
     (
@@ -164,14 +162,28 @@ MUTATIONS = [
     ),
     (
         "charted figure whose period names no time",
-        "ccid-open-source-models.yaml",
-        "period: as of April 2026\n    status: actual\n    bound: more-than\n    excerpt: The country",
-        "period: latest\n    status: actual\n    bound: more-than\n    excerpt: The country",
+        "belt-road-ai-roadmap.yaml",
+        'period: "2035"\n    status: forecast\n    bound: exact\n    excerpt: The industry',
+        "period: latest\n    status: forecast\n    bound: exact\n    excerpt: The industry",
         [
-            "content/ccid-open-source-models.yaml:116:13: warning: figures[5].period: 'latest' "
-            "names no "
-            "year, quarter or month, so chart 'ai-firms' cannot place it in time; add when (e.g. "
-            "'as of April 2026')"
+            "content/belt-road-ai-roadmap.yaml:100:13: warning: figures[2].period: 'latest' "
+            "names no year, quarter or month, so chart 'core-ai-industry' cannot place it in "
+            "time; add when (e.g. 'as of April 2026')"
+        ],
+    ),
+    (
+        "chart of figures that count different things",
+        FRONT,
+        "900 billion\n      yuan.\n",
+        "900 billion\n      yuan.\n  - id: ai-firms\n    metric: china-ai-firm-count\n"
+        "    title: Number of AI companies in China\n"
+        "    caption: More than 4,500 by September 2024 and more than 6,200 in April 2026.\n",
+        [
+            "content/front-matter.yaml:202:13: charts[1].metric: chart 'ai-firms' would draw "
+            "figures of 'china-ai-firm-count' that count different things as one series: "
+            "belt-road-ai-roadmap/ai-firms-sep-2024 ('companies related to the core AI "
+            "industry'); ccid-open-source-models/ai-firm-count ('AI firms'); say them in a "
+            "sentence instead, or give each definition a metric of its own"
         ],
     ),
     (
