@@ -148,7 +148,7 @@ def _refs(body: str, offset: int) -> Iterator[Cited]:
 def check_claims(content: Content, report: Report) -> list[Problem]:
     """Every problem in the briefing's own prose, its metrics and its leftover scaffold text."""
     problems = check_metrics(content) + check_placeholders(content) + check_chart_periods(content)
-    problems += check_chart_definitions(content)
+    problems += check_chart_definitions(content) + check_period_lengths(content)
     problems += check_attributions(content)
     checker = _Checker(content, report)
     for prose in prose_fields(content):
@@ -723,6 +723,30 @@ def check_chart_periods(content: Content) -> list[Problem]:
                         f"{figure.period!r} names no year, quarter or month, so chart "
                         f"{charted[figure.metric]!r} cannot place it in time; add when "
                         "(e.g. 'as of April 2026')",
+                        dotted(at),
+                        "warning",
+                    )
+                )
+    return problems
+
+
+# The figures table's period column holds two short lines; a longer period is a qualifier
+# ("plan of January 2026 (no target year stated)") that belongs in the figure's note.
+MAX_PERIOD_CHARS = 20
+
+
+def check_period_lengths(content: Content) -> list[Problem]:
+    problems = []
+    for sid, summary in content.sources.items():
+        for i, figure in enumerate(summary.figures):
+            if len(figure.period) > MAX_PERIOD_CHARS:
+                at = ("figures", i, "period")
+                problems.append(
+                    Problem(
+                        content.files[sid].locate(at),
+                        f"{figure.period!r} is {len(figure.period)} characters, more than the "
+                        f"period column holds ({MAX_PERIOD_CHARS}); keep the period short "
+                        "(e.g. 'January 2026 plan') and say the rest in the figure's note",
                         dotted(at),
                         "warning",
                     )

@@ -101,7 +101,7 @@ MUTATIONS = [
         "metric: china-ai-firm-count",
         "metric: china-ai-firms-count",
         [
-            "content/ccid-open-source-models.yaml:115:13: figures[5].metric: metric "
+            "content/ccid-open-source-models.yaml:116:13: figures[5].metric: metric "
             "'china-ai-firms-count' is not declared in metrics.yaml; did you mean "
             "'china-ai-firm-count'?",
         ],
@@ -169,6 +169,19 @@ MUTATIONS = [
             "content/belt-road-ai-roadmap.yaml:100:13: warning: figures[2].period: 'latest' "
             "names no year, quarter or month, so chart 'core-ai-industry' cannot place it in "
             "time; add when (e.g. 'as of April 2026')"
+        ],
+    ),
+    (
+        "period too long for its column",
+        "ccid-open-source-models.yaml",
+        "    period: January 2026 plan\n    status: target\n    bound: exact\n    excerpt: create",
+        "    period: plan of January 2026 (no target year stated)\n    status: target\n"
+        "    bound: exact\n    excerpt: create",
+        [
+            "content/ccid-open-source-models.yaml:69:13: warning: figures[1].period: 'plan of "
+            "January 2026 (no target year stated)' is 44 characters, more than the period column "
+            "holds (20); keep the period short (e.g. 'January 2026 plan') and say the rest in the "
+            "figure's note"
         ],
     ),
     (

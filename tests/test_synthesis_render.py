@@ -106,8 +106,8 @@ def test_a_takeaway_cites_by_number_linked_to_the_items(built: Built) -> None:
     assert (f"#{BILINGUAL_2025}", str(numbers["qiushi-ai-industry-bilingual"])) in links
     assert (f"#{CCID_2025}", str(numbers["ccid-open-source-models"])) in links
     assert found.text["takeaway-1"].startswith(
-        "China's core AI industry exceeded 1.2 trillion yuan in 2025 by the Qiushi study's "
-        f"Chinese original and the April 2026 CCID-based report [{numbers['ccid-open-source-models']}, "
+        "China’s core AI industry exceeded 1.2 trillion yuan in 2025 by the Qiushi study’s "
+        f"Chinese original and the April 2026 CCID-based report\u00a0[{numbers['ccid-open-source-models']}, "
         f"{numbers['qiushi-ai-industry-bilingual']}]; in December 2025"
     )
     assert all(href[1:] in found.text for href, _ in links)  # every link leads to an element
@@ -192,13 +192,13 @@ def test_status_and_wording_differences_are_not_conflicts(built: Built) -> None:
     rows = {(r.metric, r.period): r for r in built.doc.comparison}
     beijing = rows[("beijing-core-ai-industry-size", "2025")]
     assert (beijing.conflict, beijing.verdict) == (False, "Status differs")
-    clusters = rows[("computing-clusters", "undated (reported April 2026)")]
+    clusters = rows[("computing-clusters", "undated")]
     assert (clusters.conflict, clusters.verdict) == (False, "Units or wording differ")
     assert not any(r.conflict for r in built.doc.comparison)
     row = page(built.html)
     assert 'class="marked"' in built.html and 'class="flagged"' not in built.html
     shown = " ".join(row.text[beijing.anchor].split())
-    assert shown.startswith("Status differs: Beijing's core AI industry size")
+    assert shown.startswith("Status differs: Beijing’s core AI industry size")
 
 
 def test_each_explained_row_opens_with_the_figure_the_briefing_uses(built: Built) -> None:
