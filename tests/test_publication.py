@@ -179,10 +179,10 @@ for (const span of document.querySelectorAll("span.cites")) {
   const rects = span.getClientRects();
   const before = span.previousSibling;
   let joined = false;
-  if (before && before.nodeType === Node.TEXT_NODE && before.data.length > 1) {
+  if (before && before.nodeType === Node.TEXT_NODE && before.data.length > 0) {
     const range = document.createRange();
-    range.setStart(before, before.data.length - 2);
-    range.setEnd(before, before.data.length - 1);
+    range.setStart(before, before.data.length - 1);
+    range.setEnd(before, before.data.length);
     const word = range.getBoundingClientRect(), mark = rects[0];
     joined = word.top < mark.bottom && mark.top < word.bottom;
   }
