@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from briefing.build import build
 from briefing.config import find_project
 from briefing.content import load_content
+from briefing.document import curly_quotes
 
 
 def test_docx_and_pdf_agree(project: Path) -> None:
@@ -29,8 +30,8 @@ def test_docx_and_pdf_agree(project: Path) -> None:
     content = load_content(find_project(project))
     for summary in content.sources.values():
         for quote in summary.quotes:
-            words = " ".join(quote.text.split()[:6])
+            words = curly_quotes(" ".join(quote.text.split()[:6]))  # as the reader gets it
             assert words in pdf_text and words in docx_text
         for figure in summary.figures:
-            assert figure.label in docx_text
-            assert figure.label[:25] in pdf_text
+            assert curly_quotes(figure.label) in docx_text
+            assert curly_quotes(figure.label)[:25] in pdf_text
