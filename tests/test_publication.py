@@ -209,6 +209,19 @@ def test_no_citation_marker_starts_a_line(shipped: Formats, form: str) -> None:
             assert driver.execute_script("return document.querySelectorAll('span.cites').length")
 
 
+def test_on_a_phone_no_table_scrolls_sideways(shipped: Formats) -> None:
+    from .validators import chromium
+
+    with chromium() as driver:
+        driver.set_window_size(390, 900)
+        driver.get(shipped.html.resolve().as_uri())
+        wide = driver.execute_script(
+            "return Array.from(document.querySelectorAll('table'))"
+            ".filter((t) => t.scrollWidth > t.clientWidth).map((t) => t.className)"
+        )
+        assert wide == []
+
+
 def test_docx_keeps_widows_and_orphans_with_their_paragraphs(shipped: Formats) -> None:
     from docx.oxml.ns import qn
 
