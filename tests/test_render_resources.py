@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from briefing.document import curly_quotes
+
 from .conftest import check, edit
 from .hostile import (
     ALPHA,
@@ -93,7 +95,7 @@ def test_docx_hyperlinks_are_bookmarks_or_the_source_addresses(built: Built) -> 
 
 
 def test_links_in_text_stay_text(built: Built) -> None:
-    text = links(built.origin, built.canary)
+    text = curly_quotes(links(built.origin, built.canary))  # as the reader gets it
     assert text in built.html.text
     assert squash(text) in built.pdf_text
     assert any(text in p for p in built.docx.body)

@@ -107,7 +107,7 @@ def test_a_takeaway_cites_by_number_linked_to_the_items(built: Built) -> None:
     assert (f"#{CCID_2025}", str(numbers["ccid-open-source-models"])) in links
     assert found.text["takeaway-1"].startswith(
         "China’s core AI industry exceeded 1.2 trillion yuan in 2025 by the Qiushi study’s "
-        f"Chinese original and the April 2026 CCID-based report\u00a0[{numbers['ccid-open-source-models']}, "
+        f"Chinese original and the April 2026 CCID-based report\u00a0[{numbers['ccid-open-source-models']},\u00a0"
         f"{numbers['qiushi-ai-industry-bilingual']}]; in December 2025"
     )
     assert all(href[1:] in found.text for href, _ in links)  # every link leads to an element
