@@ -4,8 +4,10 @@ projects written from text (one field changed per test), and the in-process `bri
 
 from __future__ import annotations
 
+import hashlib
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,49 @@ def copy_project(target: Path) -> Path:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project")
+
+
+@dataclass(frozen=True)
+class ShippedBuild:
+    """The repository's briefing built once in every format: a project folder and its outputs."""
+
+    root: Path
+    pdf: Path
+    docx: Path
+    html: Path
+
+
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShippedBuild]:
+    """`briefing build --format all` of the shipped content, once for every module that reads it.
+
+    Read it, never change it: a test that builds again or edits content copies `root` first
+    (`copy_built`), so each module sees the same files whichever ran before it. The session ends
+    by checking that every file in the folder is as built.
+    """
+    root = copy_project(tmp_path_factory.mktemp("shipped") / "project")
+    result = CliRunner().invoke(app, ["build", "--format", "all", "--project", str(root)])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 0, result.output
+    written = {path.suffix[1:]: path for path in (root / "build").iterdir() if path.is_file()}
+    assert sorted(written) == ["docx", "html", "pdf"], written
+    built = digests(root)
+    yield ShippedBuild(root, written["pdf"], written["docx"], written["html"])
+    assert digests(root) == built, "a test changed the shared build; copy it with copy_built"
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def copy_built(shipped: ShippedBuild, target: Path) -> Path:
+    """The shipped project with its outputs and build cache, as if built in `target`."""
+    shutil.copytree(shipped.root, target, symlinks=True)
+    return target
 
 
 def write_files(root: Path, files: Mapping[str, str]) -> Path:

@@ -23,7 +23,7 @@ from briefing.render_html import packaged_templates
 from .conftest import MINIMAL_ALPHA as ALPHA
 from .conftest import MINIMAL_FRONT_MATTER as FRONT
 from .conftest import MINIMAL_SEED as SEED
-from .conftest import edit
+from .conftest import ShippedBuild, edit
 from .test_confine import make_project
 
 FONTS = packaged_templates() / "fonts"
@@ -416,30 +416,27 @@ def squeezed(text: str) -> str:
     return "".join(c for c in text if not c.isspace() and c not in "-\u00ad\u2010")
 
 
-def test_quote_and_relation_notes_appear_in_every_format(project: Path) -> None:
+def test_quote_and_relation_notes_appear_in_every_format(shipped_build: ShippedBuild) -> None:
     import docx
     import pdfplumber
 
     from briefing.config import find_project
     from briefing.content import load_content
 
-    content = load_content(find_project(project))
+    content = load_content(find_project(shipped_build.root))
     quote_notes = [q.note for s in content.sources.values() for q in s.quotes if q.note]
     relation_notes = [
         r.note for s in content.sources.values() for r in s.source.relations if r.note
     ]
     assert quote_notes and relation_notes  # the shipped content has both
-    code, stderr = run(project, "build", "--format", "all")
-    assert code == 0, stderr
-    [html] = (project / "build").glob("*.html")
-    [pdf] = (project / "build").glob("*.pdf")
-    [word] = (project / "build").glob("*.docx")
     from html import unescape
 
+    with pdfplumber.open(shipped_build.pdf) as pdf:
+        pdf_text = "".join(page.extract_text() or "" for page in pdf.pages)
     texts = {
-        "html": unescape(html.read_text(encoding="utf-8")),
-        "pdf": "".join(page.extract_text() or "" for page in pdfplumber.open(pdf).pages),
-        "docx": "".join(p.text for p in docx.Document(str(word)).paragraphs),
+        "html": unescape(shipped_build.html.read_text(encoding="utf-8")),
+        "pdf": pdf_text,
+        "docx": "".join(p.text for p in docx.Document(str(shipped_build.docx)).paragraphs),
     }
     for name, text in texts.items():
         flat = squeezed(text)

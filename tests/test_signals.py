@@ -25,7 +25,7 @@ from aiosmtpd.controller import Controller
 from briefing import interrupt
 from briefing.publish import JOURNAL, LEFTOVER, publish
 
-from .conftest import copy_project
+from .conftest import ShippedBuild, copy_built
 from .test_send import Inbox
 
 SCRIPT = Path(sys.executable).parent / "briefing"
@@ -47,10 +47,9 @@ def leftovers(build: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def previous(tmp_path_factory: pytest.TempPathFactory, shipped_build: ShippedBuild) -> Path:
     """A project with a good build of every format at version 1.0, its content now at 2.0."""
-    root = copy_project(tmp_path_factory.mktemp("signals") / "project")
-    subprocess.run([str(SCRIPT), "build", "-f", "all", "-q", "-C", str(root)], check=True)
+    root = copy_built(shipped_build, tmp_path_factory.mktemp("signals") / "project")
     front = root / "content" / "front-matter.yaml"
     text = front.read_text(encoding="utf-8")
     front.write_text(text.replace('version: "1.0"', 'version: "2.0"'), encoding="utf-8")
@@ -267,10 +266,9 @@ publish({folder / name: b"killed " + name.encode() for name in sys.argv[2:]})
 
 
 def test_a_build_after_a_killed_publish_completes_its_swap_and_removes_its_files(
-    tmp_path: Path,
+    tmp_path: Path, shipped_build: ShippedBuild
 ) -> None:
-    root = copy_project(tmp_path / "project")
-    subprocess.run([str(SCRIPT), "build", "-f", "all", "-q", "-C", str(root)], check=True)
+    root = copy_built(shipped_build, tmp_path / "project")
     build = root / "build"
     killed = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(KILLED_PUBLISH), str(build), *OLD],

@@ -21,7 +21,7 @@ from briefing.build import Built, build
 from briefing.render_html import template_dirs, titled_svg
 from briefing.render_pdf import render_pdf
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, ShippedBuild, copy_project
 from .validators import (
     axe_findings,
     chromium,
@@ -54,6 +54,9 @@ def outputs(built: list[Built]) -> dict[str, Path]:
 
 @pytest.fixture(scope="module", params=PROJECTS)
 def briefing(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    if request.param == "shipped":  # built once for the session, with the modules that read it
+        shipped: ShippedBuild = request.getfixturevalue("shipped_build")
+        return {"pdf": shipped.pdf, "docx": shipped.docx, "html": shipped.html}
     root = make_project(request.param, tmp_path_factory.mktemp(request.param) / "project")
     return outputs(build(root, ["pdf", "docx", "html"]))
 
