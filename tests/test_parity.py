@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import docx
 from pypdf import PdfReader
 
-from briefing.build import build
 from briefing.config import find_project
 from briefing.content import load_content
 from briefing.document import curly_quotes
 
+from .conftest import ShippedBuild
 
-def test_docx_and_pdf_agree(project: Path) -> None:
-    built = {b.format: b.path for b in build(project, ["pdf", "docx"])}
-    reader = PdfReader(built["pdf"])
+
+def test_docx_and_pdf_agree(shipped_build: ShippedBuild) -> None:
+    project = shipped_build.root
+    reader = PdfReader(shipped_build.pdf)
     pdf_chapters = [i.title for i in reader.outline if not isinstance(i, list)]
-    document = docx.Document(str(built["docx"]))
+    document = docx.Document(str(shipped_build.docx))
     docx_chapters = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert docx_chapters == pdf_chapters
 

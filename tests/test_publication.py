@@ -12,10 +12,9 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from briefing.build import build
 from briefing.document import curly_quotes
 
-from .conftest import REPO, copy_project
+from .conftest import REPO, ShippedBuild
 
 
 @dataclass(frozen=True)
@@ -26,10 +25,8 @@ class Formats:
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> Formats:
-    root = copy_project(tmp_path_factory.mktemp("publication") / "project")
-    built = {b.format: b.path for b in build(root, ["pdf", "docx", "html"])}
-    return Formats(built["pdf"], built["docx"], built["html"])
+def shipped(shipped_build: ShippedBuild) -> Formats:
+    return Formats(shipped_build.pdf, shipped_build.docx, shipped_build.html)
 
 
 def pdf_text(path: Path) -> str:

@@ -14,7 +14,6 @@ import pytest
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
-from briefing.build import build
 from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
@@ -22,7 +21,7 @@ from briefing.document import Document, build_document
 from briefing.ooxml import bookmark_name
 from briefing.provenance import check_provenance
 
-from .conftest import copy_project
+from .conftest import ShippedBuild
 
 BILINGUAL_2025 = "fig-qiushi-ai-industry-bilingual-core-ai-industry-2025"
 CCID_2025 = "fig-ccid-open-source-models-core-ai-industry-2025"
@@ -37,13 +36,12 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    root = copy_project(tmp_path_factory.mktemp("synthesis") / "project")
-    paths = {b.format: b.path for b in build(root, ["pdf", "html", "docx"])}
-    project = find_project(root)
+def built(shipped_build: ShippedBuild) -> Built:
+    project = find_project(shipped_build.root)
     content = load_content(project)
     doc = build_document(content, check_provenance(project, content))
-    return Built(doc, paths["pdf"], paths["html"].read_text(encoding="utf-8"), paths["docx"])
+    html = shipped_build.html.read_text(encoding="utf-8")
+    return Built(doc, shipped_build.pdf, html, shipped_build.docx)
 
 
 class _Links(HTMLParser):
