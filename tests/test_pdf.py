@@ -15,14 +15,14 @@ from briefing.config import find_project
 from briefing.content import load_content
 from briefing.document import curly_quotes
 
-from .conftest import copy_project
+from .conftest import ShippedBuild, copy_built
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("pdf") / "project")
-    [result] = build(root, ["pdf"])
-    return result.path
+def built(tmp_path_factory: pytest.TempPathFactory, shipped_build: ShippedBuild) -> Path:
+    """The shared build's PDF in a copy of its project, which these tests build again."""
+    root = copy_built(shipped_build, tmp_path_factory.mktemp("pdf") / "project")
+    return root / shipped_build.pdf.relative_to(shipped_build.root)
 
 
 def text_of(pdf: Path) -> str:
