@@ -21,7 +21,7 @@ from briefing.document import Document, build_document
 from briefing.ooxml import bookmark_name
 from briefing.provenance import check_provenance
 
-from .conftest import ShippedBuild
+from .conftest import ShippedBuild, copy_project
 
 BILINGUAL_2025 = "fig-qiushi-ai-industry-bilingual-core-ai-industry-2025"
 CCID_2025 = "fig-ccid-open-source-models-core-ai-industry-2025"
@@ -36,8 +36,10 @@ class Built:
 
 
 @pytest.fixture(scope="module")
-def built(shipped_build: ShippedBuild) -> Built:
-    project = find_project(shipped_build.root)
+def built(shipped_build: ShippedBuild, tmp_path_factory: pytest.TempPathFactory) -> Built:
+    # The model from a copy of the content: checking it where it was built would cache its
+    # folded seeds in the shared build folder.
+    project = find_project(copy_project(tmp_path_factory.mktemp("synthesis") / "project"))
     content = load_content(project)
     doc = build_document(content, check_provenance(project, content))
     html = shipped_build.html.read_text(encoding="utf-8")
