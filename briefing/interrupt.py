@@ -17,6 +17,9 @@ from pathlib import Path
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
 _received: list[int] = []
 _held: list[bool] = []  # non-empty while a deferred() block runs
+# The files this command has put in place: a signal after publishing (while the mail goes out,
+# or the summary prints) must not say the output folder is as it was.
+_published: list[Path] = []
 
 
 class Interrupted(BaseException):
@@ -25,7 +28,7 @@ class Interrupted(BaseException):
     def __init__(self, signum: int, published: list[Path] | None = None):
         super().__init__(signum)
         self.signum = signum
-        self.published = published or []
+        self.published = list(_published) if published is None else published
 
     @property
     def name(self) -> str:
@@ -47,6 +50,16 @@ def _stop(signum: int, _frame: object) -> None:
     # A second Ctrl-C must not break the clean-up the first one started, and a held one waits.
     if first and not _held:
         raise Interrupted(signum)
+
+
+def note_published(paths: list[Path]) -> None:
+    """Remember that these files are in place, for the message of a signal that comes later."""
+    _published[:] = paths
+
+
+def forget_published() -> None:
+    """A new attempt starts (a watch rebuild): until it publishes, nothing of it is in place."""
+    _published.clear()
 
 
 def install() -> None:

@@ -32,7 +32,13 @@ from .config import Project
 from .content import Content
 from .document import Document
 from .errors import ContentError, Problem, PublishError
-from .interrupt import Interrupted, deferred, raise_if_interrupted
+from .interrupt import (
+    Interrupted,
+    deferred,
+    forget_published,
+    note_published,
+    raise_if_interrupted,
+)
 
 JOURNAL = ".publish-journal.json"
 STAGED_SUFFIX = ".staged"
@@ -113,6 +119,7 @@ def check_names(project: Project, content: Content, names: list[Path]) -> None:
 def publish(outputs: dict[Path, bytes]) -> list[Path]:
     """Write every file, then swap them all in; any failure leaves the previous files as they were."""
     _refuse_aliases(list(outputs))
+    forget_published()  # a new set: until it is swapped in, none of it is in place
     folders = sorted({target.parent for target in outputs})
     for folder in folders:
         try:
@@ -131,6 +138,7 @@ def publish(outputs: dict[Path, bytes]) -> list[Path]:
                 _swap(swaps)
                 _remove_journals(folders)
                 swapped = True
+                note_published([swap.target for swap in swaps])
         except Interrupted as stop:
             if not swapped:
                 _abandon(swaps, folders)

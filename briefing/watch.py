@@ -18,6 +18,7 @@ from pathlib import Path
 from .build import build
 from .config import CONFIG_NAME, Format, Project, find_project
 from .errors import BriefingError, ContentError
+from .interrupt import forget_published
 
 # Files editors write beside the one being saved: Vim's swap and probe files, Emacs' lock and
 # auto-save files, GNOME's and JetBrains' atomic-save files, backups. Saving one is not an edit.
@@ -133,6 +134,7 @@ def rebuild_once(
     root: Path, formats: list[Format], say: Callable[[str], None], problem: Callable[[str], None]
 ) -> bool:
     started = time.perf_counter()
+    forget_published()
     try:
         built = build(root, formats, warn=problem)
     except BriefingError as error:

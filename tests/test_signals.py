@@ -178,6 +178,7 @@ def handlers() -> Iterator[None]:
     """The console script's signal handlers, in this process, for one test."""
     saved = {signum: signal.getsignal(signum) for signum in interrupt.SIGNALS}
     interrupt._received.clear()
+    interrupt.forget_published()
     interrupt.install()
     try:
         yield
@@ -244,6 +245,25 @@ def test_a_signal_something_swallowed_stops_the_publish_before_it_starts(
     with pytest.raises(interrupt.Interrupted):
         publish(outputs(tmp_path, b"new "))
     assert snapshot(tmp_path) == {name: b"old " + name.encode() for name in OLD}
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_after_publishing_says_the_new_files_were_written(
+    tmp_path: Path, handlers: None, signum: int
+) -> None:
+    """As when `send` is stopped while the mail goes out: the new files are already in place."""
+    publish(outputs(tmp_path, b"new "))
+    with pytest.raises(interrupt.Interrupted) as stop:
+        os.kill(os.getpid(), signum)  # delivered at once, to this very thread
+    name = signal.Signals(signum).name
+    assert stop.value.published == [tmp_path / name for name in OLD]
+    assert str(stop.value) == MESSAGES["published"].format(name).removeprefix("error: ")
+    # A watch rebuild starts over: until it publishes, a signal leaves the folder as it was.
+    interrupt._received.clear()
+    interrupt.forget_published()
+    with pytest.raises(interrupt.Interrupted) as stop:
+        os.kill(os.getpid(), signum)
+    assert str(stop.value) == MESSAGES["untouched"].format(name).removeprefix("error: ")
 
 
 # --- SIGKILL, which nothing can catch: the next build completes and cleans up --------------------
