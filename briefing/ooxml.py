@@ -413,12 +413,20 @@ def update_fields_on_open(document: Any) -> None:
     found = settings.find(qn("w:updateFields"))
     if found is None:
         found = OxmlElement("w:updateFields", {qn("w:val"): "true"})
-        later = [settings.find(qn(f"w:{n}")) for n in AFTER_UPDATE_FIELDS]
-        later = [e for e in later if e is not None]
-        if later:
-            min(later, key=settings.index).addprevious(found)
-        else:
-            settings.append(found)
+        insert_setting(settings, found, AFTER_UPDATE_FIELDS)
+
+
+def insert_setting(settings: Any, element: Any, later_names: Iterable[str]) -> None:
+    """Put a w:settings child in its schema place: before the first of the settings that
+    the schema orders after it, else at the end (Word rejects settings out of order)."""
+    from docx.oxml.ns import qn
+
+    later = [settings.find(qn(f"w:{n}")) for n in later_names]
+    present = [e for e in later if e is not None]
+    if present:
+        min(present, key=settings.index).addprevious(element)
+    else:
+        settings.append(element)
 
 
 def default_language(document: Any, language: str) -> None:
@@ -568,10 +576,4 @@ def embed_fonts(document: Any, fonts: dict[str, dict[str, bytes]]) -> None:
     settings = document.settings.element
     for name in ("embedTrueTypeFonts", "saveSubsetFonts"):
         if settings.find(qn(f"w:{name}")) is None:
-            element = OxmlElement(f"w:{name}")
-            later = [settings.find(qn(f"w:{n}")) for n in AFTER_EMBEDDED_FONTS]
-            later = [e for e in later if e is not None]
-            if later:
-                min(later, key=settings.index).addprevious(element)
-            else:
-                settings.append(element)
+            insert_setting(settings, OxmlElement(f"w:{name}"), AFTER_EMBEDDED_FONTS)
