@@ -16,7 +16,12 @@ def main() -> None:
     interrupt.install()
     try:
         from .cli import main as run
-    except interrupt.Interrupted as stop:
+    except BaseException as error:
+        # pydantic builds its models' schemas in Rust, which wraps the handler's Interrupted
+        # in a SchemaError: whatever an import raised after a signal came is the signal's.
+        stop = error if isinstance(error, interrupt.Interrupted) else interrupt.pending()
+        if stop is None:
+            raise
         print(f"error: {stop}", file=sys.stderr, flush=True)
         os._exit(stop.exit_code)
     run()

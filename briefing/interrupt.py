@@ -73,6 +73,11 @@ def install() -> None:
             signal.signal(signum, _stop)
 
 
+def pending() -> Interrupted | None:
+    """The Interrupted for a signal that has arrived, or None."""
+    return Interrupted(_received[0]) if _received else None
+
+
 def raise_if_interrupted() -> None:
     """Raise Interrupted when a signal arrived, even if something swallowed its exception."""
     if _received:
