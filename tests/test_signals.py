@@ -323,3 +323,25 @@ def test_staging_files_without_a_journal_are_removed_and_the_outputs_kept(tmp_pa
         OLD[2]: b"new",
         "notes.txt": b"mine",
     }
+
+
+WRAPPED_AT_IMPORT = """
+import builtins, signal
+from briefing import console, interrupt
+real_import = builtins.__import__
+def import_wrapping_the_signal(name, globals=None, locals=None, fromlist=(), level=0):
+    if name == "cli" and level == 1:  # as pydantic-core wraps a handler's exception
+        interrupt._received.append(signal.SIGTERM)
+        raise RuntimeError("SchemaError: Error building `literal` serializer")
+    return real_import(name, globals, locals, fromlist, level)
+builtins.__import__ = import_wrapping_the_signal
+console.main()
+"""
+
+
+def test_a_signal_some_import_wrapped_still_ends_with_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", WRAPPED_AT_IMPORT], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert result.stderr.splitlines() == [MESSAGES["untouched"].format("SIGTERM")]
