@@ -192,14 +192,27 @@ def unambiguous_stream_ends(document: Any, pdf: Any) -> None:
     one stream in 256), a reader takes that CR and the LF together as the end-of-line marker, so
     the data looks one byte shorter than its /Length, which PDF/A forbids.
     """
+    for item in pdf.objects:
+        _end_unambiguously(item)
+    # pydyf makes the object stream and the cross-reference stream as it writes the file, and
+    # adds them then: they get the same ending.
+    add_object = pdf.add_object
+
+    def add_unambiguous_object(item: Any) -> None:
+        add_object(item)
+        _end_unambiguously(item)
+
+    pdf.add_object = add_unambiguous_object
+
+
+def _end_unambiguously(item: Any) -> None:
     import pydyf
 
-    for item in pdf.objects:
-        if isinstance(item, pydyf.Stream):
-            kind = type(item)
-            if kind not in _UNAMBIGUOUS:
-                _UNAMBIGUOUS[kind] = type(kind.__name__, (kind,), {"data": property(_ended)})
-            item.__class__ = _UNAMBIGUOUS[kind]
+    if isinstance(item, pydyf.Stream):
+        kind = type(item)
+        if kind not in _UNAMBIGUOUS:
+            _UNAMBIGUOUS[kind] = type(kind.__name__, (kind,), {"data": property(_ended)})
+        item.__class__ = _UNAMBIGUOUS[kind]
 
 
 def _ended(stream: Any) -> bytes:

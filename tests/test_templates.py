@@ -93,3 +93,32 @@ def test_stream_data_ending_in_cr_gets_a_crlf_so_its_length_reads_right(
     written = stream.data
     assert written.endswith(ending)
     assert f"/Length {len(data)}".encode() in written
+
+
+def test_the_streams_pydyf_makes_as_it_writes_end_unambiguously_too() -> None:
+    """The object stream and the cross-reference stream exist only once pydyf writes the file. A
+    file is padded until its compressed cross-reference stream ends in CR (about one in 256)."""
+    import io
+    import re
+    import zlib
+
+    import pydyf
+
+    from briefing.render_pdf import unambiguous_stream_ends
+
+    for padding in range(4000):
+        pdf = pydyf.PDF()
+        pdf.add_object(pydyf.Stream([b"%" * padding]))
+        unambiguous_stream_ends(None, pdf)
+        output = io.BytesIO()
+        pdf.write(output, version=b"1.7", compress=True)
+        written = output.getvalue()
+        xref = written[written.rindex(b"/Type /XRef") :]
+        length = int(re.search(rb"/Length (\d+)", xref).group(1))  # type: ignore[union-attr]
+        data = xref[xref.index(b"stream\n") + len(b"stream\n") :]
+        if data[length - 1 : length] == b"\r":
+            break
+    else:
+        pytest.fail("no padding gave a cross-reference stream ending in CR")
+    assert data[length:].startswith(b"\r\nendstream")
+    assert zlib.decompress(data[:length])
