@@ -129,18 +129,24 @@ class Paragraph:
 
 
 class Cell:
-    __slots__ = ("fill", "grid_span", "merge", "para", "width")
+    __slots__ = ("fill", "grid_span", "left_rule", "para", "width")
 
     def __init__(self, para: Paragraph, width: int, grid_span: int) -> None:
         self.para, self.width, self.grid_span = para, width, grid_span
-        self.merge = ""
         self.fill = ""  # a background colour, RRGGBB
+        self.left_rule = ""  # a 2 pt rule down the cell's left edge, in this colour (RRGGBB)
 
     def xml(self) -> str:
         span = f'<w:gridSpan w:val="{self.grid_span}"/>' if self.grid_span > 1 else ""
         shading = f'<w:shd w:val="clear" w:color="auto" w:fill="{self.fill}"/>' if self.fill else ""
+        rule = (
+            f'<w:tcBorders><w:left w:val="single" w:sz="16" w:space="0" w:color="{self.left_rule}"/>'
+            "</w:tcBorders>"
+            if self.left_rule
+            else ""
+        )
         return (
-            f'<w:tc><w:tcPr><w:tcW w:w="{self.width}" w:type="dxa"/>{span}{self.merge}'
+            f'<w:tc><w:tcPr><w:tcW w:w="{self.width}" w:type="dxa"/>{span}{rule}'
             f"{shading}</w:tcPr>{self.para.xml()}</w:tc>"
         )
 
@@ -170,15 +176,16 @@ class Table:
         self.rows: list[tuple[bool, list[Cell]]] = []
 
     def add_row(
-        self, *, header: bool = False, span: bool = False, fill: str = ""
+        self, *, header: bool = False, span: bool = False, fill: str = "", left_rule: str = ""
     ) -> list[Paragraph]:
         """A row of cells in the table's widths (or one cell across them), a paragraph each,
-        with a background colour (RRGGBB) if given."""
+        with a background colour (RRGGBB) if given, and a rule down the first cell's left edge."""
         widths = [sum(self.widths)] if span else self.widths
         grid_span = len(self.widths) if span else 1
         cells = [Cell(Paragraph(self.cell_style_id), w, grid_span) for w in widths]
         for cell in cells:
             cell.fill = fill
+        cells[0].left_rule = left_rule
         self.rows.append((header, cells))
         return [c.para for c in cells]
 
@@ -188,14 +195,6 @@ class Table:
         for _, cells in self.rows[first_row:last_row]:
             for cell in cells:
                 cell.para.keep_next = True
-
-    def merge_down(self, first_row: int) -> None:
-        """Join the first cells of the rows from first_row to the last (w:vMerge), as Word does."""
-        rows = self.rows[first_row:]
-        if len(rows) > 1:
-            rows[0][1][0].merge = '<w:vMerge w:val="restart"/>'
-            for _, cells in rows[1:]:
-                cells[0].merge = "<w:vMerge/>"
 
     def xml(self) -> str:
         grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in self.widths)

@@ -76,6 +76,9 @@ CHAR_STYLE_NAMES = (
 )
 TABLE_STYLE = "Table Grid"  # plain: ooxml.Table draws the horizontal rules itself
 HEADER_FILL, FLAGGED_FILL, EXPLAIN_FILL = "1F4E79", "FFF4D6", "FFFAF0"
+# A comparison group as the PDF draws it: the metric row soft blue; a conflict of values shaded;
+# a difference of status or wording marked by a gold rule down the group's left edge.
+METRIC_FILL, DIFFERENCE_RULE = "EEF3F8", "C9A227"
 PAGE_BREAK_BEFORE = "<w:pageBreakBefore/>"
 # The takeaways box's frame and fill, on its heading too, so the box starts above the heading.
 # As in the PDF, the box runs wider than the text (8 mm of text each side, 6 pt of fill beyond
@@ -364,14 +367,11 @@ class _Layout:
             self.w.para(
                 "Normal",
                 "Figures that two or more sources give for the same metric and period, side by "
-                "side. Where they differ, the row says whether in value, status or wording, and "
-                "the note beneath it says which figure the briefing uses and why.",
+                "side. Where they differ, the row naming the metric says whether in value, "
+                "status or wording (a conflict of values is also shaded), and the note beneath "
+                "the group says which figure the briefing uses and why.",
             )
-            t = self.table(
-                ["Metric and period", "Source", "Value", "Unit", "Status"],
-                [28, 30, 13, 17, 12],
-                (2,),
-            )
+            t = self.table(["Source", "Value", "Unit", "Status"], [46, 16, 22, 16], (1,))
             for row in doc.comparison:
                 comparison_row(self.w, t, row, doc)
             t.keep_together(0, 1)
@@ -448,26 +448,27 @@ def running_title(title: str, length: int = 60) -> str:
 
 
 def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document) -> None:
+    """A metric's group: a row across the table naming metric and period, a row per source,
+    then why they differ. No merged column, so a group that a page splits stays one table."""
     first_row = len(t.rows)
-    fill = FLAGGED_FILL if row.disagreements else ""
-    for i, (sid, f) in enumerate(row.cells.items()):
-        metric, source, value, unit, status = t.add_row(fill=fill)
-        if i == 0:
-            w.bookmark(metric, row.anchor)
-            if row.disagreements:
-                w.run(metric, f"{row.verdict}: ", "Intense Emphasis")
-            w.run(metric, row.label, "Strong")
-            w.line_break(metric)
-            w.run(metric, row.period)
+    fill = FLAGGED_FILL if row.conflict else ""
+    rule = DIFFERENCE_RULE if row.disagreements else ""
+    [metric] = t.add_row(span=True, fill=fill or METRIC_FILL, left_rule=rule)
+    w.bookmark(metric, row.anchor)
+    if row.disagreements:
+        w.run(metric, f"{row.verdict}: ", "Intense Emphasis")
+    w.run(metric, row.label, "Strong")
+    w.run(metric, f", {row.period}")
+    for sid, f in row.cells.items():
+        source, value, unit, status = t.add_row(fill=fill, left_rule=rule)
         w.link(source, f"[{doc.numbers[sid]}]", f"ref-{sid}", char="Citation Mark")
         w.run(source, f"\u00a0{doc.short_labels[sid]}")
         value.style_id = w.style["Table Number"]
         w.run(value, value_text(f))
         w.run(unit, f.unit)
         w.run(status, f.status)
-    t.merge_down(first_row)
     if row.disagreements:
-        [merged] = t.add_row(span=True, fill=EXPLAIN_FILL)
+        [merged] = t.add_row(span=True, fill=EXPLAIN_FILL, left_rule=rule)
         explanation = doc.explanations.get(row.metric)
         if explanation is None:
             w.run(merged, "Why they differ: ", "Strong")

@@ -163,6 +163,10 @@ def render_html(
             number=number,
             bound_text=bound_text,
             marking_class=marking_class(doc.front.marking),
+            # The comparison's metric row heads the rows of its group. WeasyPrint's PDF tags
+            # make any header but a row header a header of its column, which would give the
+            # first column's cells every metric above them; in print it is the row's own header.
+            group_scope="row" if medium == "print" else "rowgroup",
             cited_pages=cited_pages or {},
         )
     except TemplateError as exc:

@@ -3,6 +3,7 @@ as LibreOffice lays them out: test_publication.py)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import re
@@ -17,7 +18,7 @@ from docx.oxml.ns import qn
 from briefing.charts import render_chart
 from briefing.config import find_project
 from briefing.content import load_content
-from briefing.document import Document, build_document, sentence
+from briefing.document import ComparisonRow, Document, build_document, sentence
 from briefing.ooxml import bookmark_name
 from briefing.provenance import check_provenance
 from briefing.render_docx import render_docx
@@ -85,7 +86,8 @@ def fills(row: object) -> set[str | None]:
 
 
 def test_tables_look_like_the_pdfs(built: Built) -> None:
-    """A filled header row, horizontal rules only, values right-aligned, disagreements shaded."""
+    """A filled header row, horizontal rules only, values right-aligned (the comparison's groups:
+    test_the_comparison_opens_each_metric_with_a_row_across_the_table)."""
     opened = docx.Document(str(built.path))
     for table in opened.tables:
         borders = table._tbl.tblPr.find(qn("w:tblBorders"))
@@ -110,14 +112,72 @@ def test_tables_look_like_the_pdfs(built: Built) -> None:
             cell = row.cells[value]
             if len({id(c) for c in row.cells}) == len(row.cells):  # not the merged note row
                 assert cell.paragraphs[0].style.name == "Table Number"
+
+
+def left_rules(row: object) -> list[str | None]:
+    """Each cell's left-edge rule colour, or None."""
+    return [
+        left.get(qn("w:color"))
+        if (left := tc.find(f"{qn('w:tcPr')}/{qn('w:tcBorders')}/{qn('w:left')}")) is not None
+        else None
+        for tc in row.iter(qn("w:tc"))  # type: ignore[attr-defined]
+    ]
+
+
+def comparison_groups(table: object, doc: Document) -> list[tuple[ComparisonRow, list[object]]]:
+    """The comparison table's rows after the header, cut into each metric's group."""
+    rows = table._tbl.tr_lst[1:]  # type: ignore[attr-defined]
+    groups = []
+    for row in doc.comparison:
+        size = 1 + len(row.cells) + bool(row.disagreements)
+        groups.append((row, rows[:size]))
+        rows = rows[size:]
+    assert rows == []
+    return groups
+
+
+def assert_groups_drawn(table: object, doc: Document) -> None:
+    """A metric row across the table (soft blue, or shaded for a conflict of values), a row per
+    source, the note on why they differ; a gold rule down the left of a group that differs."""
+    for row, (metric, *sources) in comparison_groups(table, doc):
+        cells = metric.tc_lst  # type: ignore[attr-defined]
+        assert len(cells) == 1 and cells[0].grid_span == 4
+        text = "".join(cells[0].itertext())
+        assert row.label in text and text.endswith(f", {row.period}")
+        assert text.startswith(f"{row.verdict}: ") == bool(row.disagreements)
+        assert fills(metric) == ({"FFF4D6"} if row.conflict else {"EEF3F8"})
+        *per_source, note = sources if row.disagreements else (*sources, None)
+        for source in per_source:
+            assert len(source.tc_lst) == 4  # type: ignore[attr-defined]
+            assert fills(source) == ({"FFF4D6"} if row.conflict else set())
+        if note is not None:
+            assert fills(note) == {"FFFAF0"}
+        rule = "C9A227" if row.disagreements else None
+        for drawn in [metric, *sources]:
+            assert left_rules(drawn)[0] == rule and set(left_rules(drawn)[1:]) <= {None}
+
+
+def test_the_comparison_opens_each_metric_with_a_row_across_the_table(built: Built) -> None:
+    opened = docx.Document(str(built.path))
     comparison = opened.tables[-1]
-    verdicts = {row.verdict for row in built.doc.comparison if row.disagreements}
-    flagged = [r for r in comparison.rows[1:] if r.cells[0].text.split(":")[0] in verdicts]
-    plain = [r for r in comparison.rows[1:] if r.cells[0].text.split(":")[0] not in verdicts]
-    assert flagged and plain
-    assert all(fills(r._tr) == {"FFF4D6"} for r in flagged)
-    # the rest: plain rows, or the shaded note under a disagreement, spanning the table
-    assert all(not fills(r._tr) or len({id(c) for c in r.cells}) == 1 for r in plain)
+    assert [c.text for c in comparison.rows[0].cells] == ["Source", "Value", "Unit", "Status"]
+    assert not list(comparison._tbl.iter(qn("w:vMerge")))  # no merged column to split
+    assert any(r.disagreements for r in built.doc.comparison)
+    assert any(not r.disagreements for r in built.doc.comparison)
+    assert_groups_drawn(comparison, built.doc)
+
+
+def test_a_conflict_of_values_shades_its_group(built: Built) -> None:
+    """The shipped briefing has no conflict; its first difference, made one of value, is shaded."""
+    first = next(r for r in built.doc.comparison if r.disagreements)
+    d = first.disagreements[0]
+    conflict = dataclasses.replace(first, disagreements=[dataclasses.replace(d, kind="value")])
+    rows = [conflict if r is first else r for r in built.doc.comparison]
+    doc = dataclasses.replace(built.doc, comparison=rows)
+    data = render_docx(doc, built.pngs, dirs=built.dirs, created=doc.front.date)
+    comparison = docx.Document(io.BytesIO(data)).tables[-1]
+    assert conflict.conflict
+    assert_groups_drawn(comparison, doc)
 
 
 def test_images_carry_alt_text(built: Built) -> None:
@@ -233,9 +293,9 @@ def test_tables_carry_no_lone_row_and_keep_a_metric_together(built: Built) -> No
     keeps = [keeps_with_next(r) for r in comparison._tbl.tr_lst]
     assert keeps[0]
     assert keeps.count(False) == len(built.doc.comparison) and not keeps[-1]
-    groups = [
-        len(row.cells) + bool(row.disagreements) for row in built.doc.comparison
-    ]  # rows a metric takes
+    groups = [  # rows a metric takes: its own, one per source, the note on why they differ
+        1 + len(row.cells) + bool(row.disagreements) for row in built.doc.comparison
+    ]
     ends = [sum(groups[: i + 1]) for i in range(len(groups))]
     assert [i for i, keep in enumerate(keeps) if not keep] == ends
 

@@ -396,6 +396,26 @@ def test_no_page_of_the_docx_is_near_empty(laid_out: LaidOut) -> None:
     assert near_empty == {}, near_empty
 
 
+def test_no_page_of_the_pdf_is_near_empty(shipped: Formats) -> None:
+    """As for the DOCX: every page but the last reaches at least a quarter of the way down its
+    body (print.css's margins, 24 mm at the top and 22 mm at the foot) with text or drawing."""
+    import pdfplumber
+
+    millimetre = 72 / 25.4
+    fills = []
+    with pdfplumber.open(shipped.pdf) as pdf:
+        for page in pdf.pages:
+            top, bottom = 24 * millimetre, page.height - 22 * millimetre
+            inside = [
+                o["bottom"]
+                for o in page.chars + page.images + page.rects + page.curves
+                if o["top"] >= top - 2 and o["bottom"] <= bottom + 2
+            ]
+            fills.append((max(inside, default=top) - top) / (bottom - top))
+    near_empty = {n: round(f, 2) for n, f in enumerate(fills[:-1], start=1) if f < 0.25}
+    assert near_empty == {}, near_empty
+
+
 def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> None:
     """Every font of the page is a data: URL (none is fetched), a CJK face among them draws
     every Chinese character of the page, and the page stays under 500 KB."""

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import docx
 import pytest
@@ -212,3 +213,52 @@ def test_each_explained_row_opens_with_the_figure_the_briefing_uses(built: Built
         "Briefing uses: more than 1.2 trillion yuan (actual) "
         f"[{built.doc.numbers['qiushi-ai-industry-bilingual']}]."
     ) in " ".join(found.text[core.anchor].split())
+
+
+def comparison_groups(html: str) -> list[str]:
+    """Each metric's tbody of the comparison table, as written."""
+    table = html[html.index('<table class="comparison">') :]
+    table = table[: table.index("</table>")]
+    return re.findall(r"<tbody\b.*?</tbody>", table, re.S)
+
+
+def test_each_comparison_group_opens_with_a_header_row_across_the_table(built: Built) -> None:
+    """No rowspan: a group a page splits stays a table of four columns in every row. The
+    metric heads its rows for a screen reader (scope rowgroup)."""
+    groups = comparison_groups(built.html)
+    assert len(groups) == len(built.doc.comparison)
+    assert "rowspan" not in built.html
+    for group, row in zip(groups, built.doc.comparison, strict=True):
+        rows = re.findall(r"<tr\b.*?</tr>", group, re.S)
+        assert len(rows) == 1 + len(row.cells) + bool(row.disagreements)
+        assert rows[0].startswith('<tr class="metric"><th colspan="4" scope="rowgroup">')
+        assert all(r.count("<td") == 4 for r in rows[1 : 1 + len(row.cells)])
+
+
+def structure_elements(reader: PdfReader, kind: str) -> list[Any]:
+    """Every structure element of one type (/TD, /TH …) in the PDF's tag tree."""
+    found, todo = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while todo:
+        node = todo.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            todo.extend(node)
+        elif isinstance(node, dict):
+            if node.get("/S") == kind:
+                found.append(node)
+            if "/K" in node:
+                todo.append(node["/K"])
+    return found
+
+
+def test_in_the_pdf_a_metric_row_heads_no_column(built: Built) -> None:
+    """WeasyPrint makes a header that is not a row header a header of its column; the metric row
+    is a row header in print, so each cell keeps the headers of its columns, not every metric's."""
+    reader = PdfReader(built.pdf)
+    ths = structure_elements(reader, "/TH")
+    spanning = [th for th in ths if th["/A"].get("/ColSpan") == 4]
+    assert len(spanning) >= len(built.doc.comparison)  # a group split by a page: two elements
+    tds = structure_elements(reader, "/TD")
+    assert tds
+    for td in tds:  # a cell across the table, the note on why sources differ, has all four
+        assert len(td["/A"].get("/Headers", [])) == td["/A"].get("/ColSpan", 1)
