@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from .errors import BriefingError, ContentError, UsageError
-from .interrupt import Interrupted, raise_if_interrupted
+from .interrupt import Interrupted, acknowledge, raise_if_interrupted
 from .interrupt import install as install_signal_handlers
 
 if TYPE_CHECKING:
@@ -437,6 +437,8 @@ def watch_command(
         watch(project, formats, out.info, out.problem)  # type: ignore[arg-type]
     except BriefingError as error:
         raise _fail(error) from None
+    except Interrupted as stop:
+        stopped("watching", stop, out)
 
 
 @app.command(short_help="Make a new project whose example passes check --strict.")
@@ -489,6 +491,16 @@ def serve(
         serve_preview(project, host=host, port=port, say=out.info, problem=out.problem)
     except BriefingError as error:
         raise _fail(error) from None
+    except Interrupted as stop:
+        stopped("serving", stop, out)
+
+
+def stopped(activity: str, stop: Interrupted, out: Output) -> None:
+    """Ctrl-C (or a service manager's SIGTERM) is how watch and serve are meant to end, as for
+    mkdocs serve: a plain line and status 0. A rebuild it cut short left no trace, and the
+    output folder keeps the last good build."""
+    acknowledge()
+    out.info(f"stopped {activity} ({stop.name})")
 
 
 def main() -> None:
@@ -500,11 +512,14 @@ def main() -> None:
     """
     install_signal_handlers()
     try:
-        app()
-        raise_if_interrupted()  # a signal some library swallowed ends the command all the same
-        status = 0
-    except SystemExit as exit_:
-        status = exit_status(exit_.code)
+        try:
+            app()
+        except SystemExit as exit_:  # Click ends every command so, a successful one too
+            status = exit_status(exit_.code)
+        else:
+            status = 0
+        if status == 0:
+            raise_if_interrupted()  # a signal some library swallowed ends the command all the same
     except Interrupted as stop:  # Ctrl-C or SIGTERM: one line, and the shell's 128 + signal
         typer.echo(f"error: {stop}", err=True)
         status = stop.exit_code

@@ -78,6 +78,12 @@ def pending() -> Interrupted | None:
     return Interrupted(_received[0]) if _received else None
 
 
+def acknowledge() -> None:
+    """The command has ended on the signal as it was meant to end (watch, serve): nothing is
+    pending any more, so the console script exits as the command says."""
+    _received.clear()
+
+
 def raise_if_interrupted() -> None:
     """Raise Interrupted when a signal arrived, even if something swallowed its exception."""
     if _received:

@@ -18,7 +18,7 @@ from pathlib import Path
 from .build import build
 from .config import CONFIG_NAME, Format, Project, find_project
 from .errors import BriefingError, ContentError
-from .interrupt import forget_published
+from .interrupt import forget_published, raise_if_interrupted
 
 # Files editors write beside the one being saved: Vim's swap and probe files, Emacs' lock and
 # auto-save files, GNOME's and JetBrains' atomic-save files, backups. Saving one is not an edit.
@@ -107,23 +107,28 @@ def project_changes(
             stop_event=stop,
             rust_timeout=int(POLL_SECONDS * 1000),
             yield_on_timeout=True,
-            raise_interrupt=False,
         )
-        for batch in batches:  # the first comes within rust_timeout, empty if nothing changed
-            watching()
-            watching = no_call
-            changed = sorted({shown(Path(path)) for _, path in batch})
-            now, project = current_layout(root, project)
-            if now.config_state != layout.config_state:
-                changed.append(CONFIG_NAME)
-            restart = now.folders != layout.folders
-            layout = now
-            if changed:
-                yield changed
-            if restart:  # a folder appeared or moved: watch the new set
-                break
-        else:
-            return  # stopped
+        try:
+            for batch in batches:  # the first comes within rust_timeout, empty if nothing changed
+                watching()
+                watching = no_call
+                changed = sorted({shown(Path(path)) for _, path in batch})
+                now, project = current_layout(root, project)
+                if now.config_state != layout.config_state:
+                    changed.append(CONFIG_NAME)
+                restart = now.folders != layout.folders
+                layout = now
+                if changed:
+                    yield changed
+                if restart:  # a folder appeared or moved: watch the new set
+                    break
+            else:
+                return  # stopped
+        except KeyboardInterrupt:
+            # watchfiles' loop takes the exception our signal handler raised and raises
+            # KeyboardInterrupt in its place: the signal's own exception carries on.
+            raise_if_interrupted()
+            raise
 
 
 def no_call() -> None:

@@ -345,3 +345,70 @@ def test_a_signal_some_import_wrapped_still_ends_with_one_line() -> None:
     )
     assert result.returncode == 128 + signal.SIGTERM, result.stderr
     assert result.stderr.splitlines() == [MESSAGES["untouched"].format("SIGTERM")]
+
+
+SWALLOWED_IN_A_COMMAND = """
+import os, signal, sys, time
+from briefing import cli, interrupt
+def command():
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+    except interrupt.Interrupted:
+        pass  # as WeasyPrint logs a failed drawing and goes on
+    sys.exit(0)  # as Click ends a command that returned
+cli.app = command
+cli.main()
+"""
+
+
+def test_a_signal_a_command_swallowed_still_ends_it_with_one_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SWALLOWED_IN_A_COMMAND], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 128 + signal.SIGTERM, result.stderr
+    assert result.stderr.splitlines() == [MESSAGES["untouched"].format("SIGTERM")]
+
+
+def run_until(args: list[str], ready: str) -> subprocess.Popen[str]:
+    """Start the console script; return once a line of its output starts with `ready`."""
+    import selectors
+
+    process = subprocess.Popen(
+        [str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None
+    deadline, line = time.monotonic() + 120, ""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if selector.select(timeout=1.0):
+                line = process.stdout.readline()
+                if line.startswith(ready) or not line:  # ready, or it has ended
+                    break
+    if not line.startswith(ready):
+        process.kill()
+        pytest.fail(f"never said {ready!r}; stderr: {process.communicate()[1]}")
+    return process
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    ("command", "ready", "activity"),
+    [
+        (["watch", "-f", "html"], "watching ", "watching"),
+        (["serve", "--port", "0"], "serving ", "serving"),
+    ],
+    ids=["watch", "serve"],
+)
+def test_watch_and_serve_end_on_a_signal_with_a_plain_line_and_status_0(
+    previous: Path, command: list[str], ready: str, activity: str, signum: int
+) -> None:
+    """Ctrl-C is how a watch or a preview is meant to end, as with mkdocs serve: no error."""
+    process = run_until([*command, "-C", str(previous)], ready)
+    process.send_signal(signum)
+    stdout, stderr = process.communicate(timeout=60)
+    name = signal.Signals(signum).name
+    assert process.returncode == 0, stderr
+    assert stdout.splitlines()[-1:] == [f"stopped {activity} ({name})"], (stdout, stderr)
+    assert stderr == ""
