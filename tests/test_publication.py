@@ -416,6 +416,20 @@ def test_no_page_of_the_pdf_is_near_empty(shipped: Formats) -> None:
     assert near_empty == {}, near_empty
 
 
+def test_no_contents_line_of_the_pdf_is_only_a_leader_and_a_page_number(shipped: Formats) -> None:
+    """A long title wraps short of the number column instead of pushing its leader and page
+    number to a line of their own."""
+    reader = PdfReader(shipped.pdf)
+    [contents] = [
+        p for p in reader.pages if (p.extract_text() or "").lstrip().startswith("Contents")
+    ]
+    lines = [line.strip() for line in (contents.extract_text() or "").splitlines()]
+    entries = [line for line in lines if re.search(r"\.\s*\.\s*\.", line)]
+    assert len(entries) >= 8
+    bare = [line for line in entries if not re.sub(r"[.\s\d]", "", line)]
+    assert bare == []
+
+
 def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> None:
     """Every font of the page is a data: URL (none is fetched), a CJK face among them draws
     every Chinese character of the page, and the page stays under 500 KB."""
