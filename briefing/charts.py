@@ -109,7 +109,7 @@ def _draw(chart: ChartData, kind: str) -> bytes:
     labels = [f"{_wrap(p.period)}\n{_wrap(p.label, width=16)}" for p in chart.points]
     values = [p.value for p in chart.points]
     colours = [STATUS_COLOURS[p.status] for p in chart.points]
-    fig, ax = plt.subplots(figsize=(6.4, 3.4))
+    fig, ax = plt.subplots(figsize=(6.4, 3.0))
     width = 0.8 if len(values) > 3 else 0.5
     bars = ax.bar(
         range(len(values)), values, width, color=colours, edgecolor="white", linewidth=0.5

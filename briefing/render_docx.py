@@ -362,25 +362,28 @@ class _Layout:
             w.bookmark(p, entry.anchor)
 
     def across(self, doc: Document, charts_png: dict[str, bytes]) -> None:
+        """The figures first, then the comparison: a table can split where a page ends and a
+        figure cannot, so the figure leaves no gap at a page's foot."""
         self.heading(1, f"{len(doc.sections) + 1}. Across the sources", "across-sources")
+        for figure_number, chart in enumerate(doc.charts, start=1):
+            chart_figure(self.w, figure_number, chart, charts_png[chart.id])
         if doc.comparison:
-            self.w.para(
+            intro = self.w.para(
                 "Normal",
                 "Figures that two or more sources give for the same metric and period, side by "
                 "side. Where they differ, the row naming the metric says whether in value, "
                 "status or wording (a conflict of values is also shaded), and the note beneath "
                 "the group says which figure the briefing uses and why.",
             )
+            intro.keep_next = True  # with the table it introduces
             t = self.table(["Source", "Value", "Unit", "Status"], [46, 16, 22, 16], (1,))
             for row in doc.comparison:
                 comparison_row(self.w, t, row, doc)
             t.keep_together(0, 1)
-        for figure_number, chart in enumerate(doc.charts, start=1):
-            chart_figure(self.w, figure_number, chart, charts_png[chart.id])
 
     def appendix(self, doc: Document) -> None:
         w = self.w
-        self.heading(1, "Appendix: sources", "appendix").properties = PAGE_BREAK_BEFORE
+        self.heading(1, "Appendix: sources", "appendix")  # runs on, as in the PDF
         for entry in doc.appendix:
             s, info = entry.section, entry.section.info
             p = w.para("Citation", f"[{s.number}] ")

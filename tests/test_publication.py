@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 from dataclasses import dataclass
@@ -428,6 +429,20 @@ def test_no_contents_line_of_the_pdf_is_only_a_leader_and_a_page_number(shipped:
     assert len(entries) >= 8
     bare = [line for line in entries if not re.sub(r"[.\s\d]", "", line)]
     assert bare == []
+
+
+def test_no_source_heading_of_the_pdf_stands_at_the_foot_of_a_page(shipped: Formats) -> None:
+    """A source's heading, its meta line and relations go with its summary's first lines."""
+    reader = PdfReader(shipped.pdf)
+    outline = reader.outline
+    pairs = [
+        (chapter, sections[0])
+        for chapter, sections in itertools.pairwise(outline)
+        if not isinstance(chapter, list) and isinstance(sections, list)
+    ]
+    assert len(pairs) >= 5 and all(first.title == "Summary" for _, first in pairs)
+    page = reader.get_destination_page_number
+    assert [page(chapter) for chapter, _ in pairs] == [page(first) for _, first in pairs]
 
 
 def test_html_carries_its_fonts_inline_chinese_included(shipped: Formats) -> None:

@@ -235,9 +235,9 @@ def test_each_comparison_group_opens_with_a_header_row_across_the_table(built: B
         assert all(r.count("<td") == 4 for r in rows[1 : 1 + len(row.cells)])
 
 
-def structure_elements(reader: PdfReader, kind: str) -> list[Any]:
-    """Every structure element of one type (/TD, /TH …) in the PDF's tag tree."""
-    found, todo = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+def structure_elements(reader: PdfReader, kind: str, within: Any = None) -> list[Any]:
+    """Every structure element of one type (/TD, /TH …) in the PDF's tag tree, or in a part."""
+    found, todo = [], [reader.trailer["/Root"]["/StructTreeRoot"] if within is None else within]
     while todo:
         node = todo.pop()
         node = node.get_object() if hasattr(node, "get_object") else node
@@ -249,6 +249,20 @@ def structure_elements(reader: PdfReader, kind: str) -> list[Any]:
             if "/K" in node:
                 todo.append(node["/K"])
     return found
+
+
+def test_in_the_pdf_no_comparison_group_is_split_by_a_page(built: Built) -> None:
+    """WeasyPrint tags a table once for each page it is on, so a group a page split would be
+    two row groups: there are as many as metrics, each opening with its metric row."""
+    reader = PdfReader(built.pdf)
+    tables = [
+        table
+        for table in structure_elements(reader, "/Table")
+        if any(th["/A"].get("/ColSpan") == 4 for th in structure_elements(reader, "/TH", table))
+    ]
+    assert len(tables) >= 2  # the comparison runs over more than one page
+    groups = [group for table in tables for group in structure_elements(reader, "/TBody", table)]
+    assert len(groups) == len(built.doc.comparison)
 
 
 def test_in_the_pdf_a_metric_row_heads_no_column(built: Built) -> None:
