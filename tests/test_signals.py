@@ -339,14 +339,6 @@ console.main()
 """
 
 
-def test_a_signal_some_import_wrapped_still_ends_with_one_line() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", WRAPPED_AT_IMPORT], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 128 + signal.SIGTERM, result.stderr
-    assert result.stderr.splitlines() == [MESSAGES["untouched"].format("SIGTERM")]
-
-
 SWALLOWED_IN_A_COMMAND = """
 import os, signal, sys, time
 from briefing import cli, interrupt
@@ -362,9 +354,14 @@ cli.main()
 """
 
 
-def test_a_signal_a_command_swallowed_still_ends_it_with_one_line() -> None:
+@pytest.mark.parametrize(
+    "program",
+    [WRAPPED_AT_IMPORT, SWALLOWED_IN_A_COMMAND],
+    ids=["wrapped by an import", "swallowed in a command"],
+)
+def test_a_signal_something_wrapped_or_swallowed_still_ends_with_one_line(program: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", SWALLOWED_IN_A_COMMAND], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 128 + signal.SIGTERM, result.stderr
     assert result.stderr.splitlines() == [MESSAGES["untouched"].format("SIGTERM")]
