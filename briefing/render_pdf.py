@@ -92,10 +92,10 @@ def render(doc: Document, assets: Assets) -> Rendered:
     """The print page through WeasyPrint; PDF/A-3a carries the content files as attachments.
 
     The appendix says on which pages each source is cited ("pp. 1–2, 11–15"), which only a
-    layout knows. The appendix comes last and starts a page, so its own text moves none of the
-    pages it names: the page numbers of the last layout are tried first, and only when the
-    layout finds them changed is the page laid out once more with the new ones. An edit that
-    moves no citation to another page, the usual save in `briefing watch`, costs one layout.
+    layout knows. The appendix comes last, so its own text moves none of the pages it names:
+    the page numbers of the last layout are tried first, and only when the layout finds them
+    changed is the page laid out once more with the new ones. An edit that moves no citation
+    to another page, the usual save in `briefing watch`, costs one layout.
     """
     from .render_html import render_html
 
