@@ -47,6 +47,9 @@ class Run:
 
     text: str
     cites: tuple[Cite, ...] = ()
+    # The id the citation group carries, where the briefing's own prose cites: the appendix's
+    # back-reference leads there and names the page it falls on, not where its paragraph starts.
+    marker: str = ""
 
 
 Prose = list[Run]  # one paragraph
@@ -199,6 +202,11 @@ def source_anchor(source_id: str) -> str:
     return f"src-{source_id}"
 
 
+def summary_anchor(section_anchor: str, paragraph: int) -> str:
+    """A section summary's paragraph (from 1): the place a citation in it is found at."""
+    return f"{section_anchor}-summary-{paragraph}"
+
+
 def appendix_anchor(source_id: str) -> str:
     return f"ref-{source_id}"
 
@@ -232,8 +240,12 @@ def build_document(content: Content, report: Report) -> Document:
         replace(
             s,
             summary=[
-                citer.prose(text, Link(s.anchor, f"Summary of section {s.number}"), s.source_id)
-                for text in paragraphs(content.sources[s.source_id].summary)
+                citer.prose(
+                    text,
+                    Link(summary_anchor(s.anchor, n), f"Summary of section {s.number}"),
+                    s.source_id,
+                )
+                for n, text in enumerate(paragraphs(content.sources[s.source_id].summary), 1)
             ],
         )
         for s in sections
@@ -303,6 +315,7 @@ class _Citer:
                 for e in entries:
                     self.items[(s.source_id, e.item.id)] = Link(e.anchor, f"{kind}: {e.item.title}")
         self.cited_by: dict[str, list[Link]] = defaultdict(list)
+        self.markers: dict[str, int] = defaultdict(int)  # citation groups so far, by place
 
     def prose(self, text: str, place: Link | None, own: str | None = None) -> Prose:
         runs: Prose = []
@@ -314,15 +327,23 @@ class _Citer:
             for cited in segment.cites:
                 if cited.source in self.numbers:
                     by_source.setdefault(cited.source, []).append(cited.item)
+            at = self._marked(place)
             cites = tuple(
                 sorted(
-                    (self._cite(sid, items, place, own) for sid, items in by_source.items()),
+                    (self._cite(sid, items, at, own) for sid, items in by_source.items()),
                     key=lambda cite: cite.number,
                 )
             )
             last = runs.pop() if runs and not runs[-1].cites else Run("")
-            runs.append(Run(last.text, last.cites + cites))
+            runs.append(Run(last.text, last.cites + cites, at.anchor if at else ""))
         return runs
+
+    def _marked(self, place: Link | None) -> Link | None:
+        """The place of one citation group: its own id, after the id of the part it is in."""
+        if place is None:
+            return None
+        self.markers[place.anchor] += 1
+        return Link(f"{place.anchor}-cite-{self.markers[place.anchor]}", place.label)
 
     def uses(self, cited: str | None, place: Link | None) -> Prose:
         """ "Briefing uses: more than 1.2 trillion yuan (actual)", citing the figure."""
@@ -333,8 +354,10 @@ class _Citer:
         if figure is None:
             return []
         value = _value_words(figure)
-        cite = self._cite(sid, [item], place, None)
-        return [Run(f"Briefing uses: {value} {figure.unit} ({figure.status})", (cite,))]
+        at = self._marked(place)
+        cite = self._cite(sid, [item], at, None)
+        text = f"Briefing uses: {value} {figure.unit} ({figure.status})"
+        return [Run(text, (cite,), at.anchor if at else "")]
 
     def mention(self, sid: str, place: Link) -> None:
         """Record that `place` rests on the source, for its appendix entry."""
@@ -380,27 +403,34 @@ def _places(
 
     def numbered(prefix: str, singular: str, plural: str) -> None:
         found = [c.anchor for c in cited_by if c.anchor.startswith(prefix)]
-        if found:
-            numbers = [a.removeprefix(prefix) for a in found]
+        if found:  # "takeaway-3-cite-1": the citation groups of takeaway 3
+            numbers = list(dict.fromkeys(a.removeprefix(prefix).split("-")[0] for a in found))
             listed = (
                 numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
             )
-            places.append(CitedPlace(f"{singular if len(found) == 1 else plural} {listed}", found))
+            places.append(
+                CitedPlace(f"{singular if len(numbers) == 1 else plural} {listed}", found)
+            )
 
     numbered("takeaway-", "key takeaway", "key takeaways")
     numbered("executive-summary-", "executive summary, paragraph", "executive summary, paragraphs")
     items = [e.anchor for e in section.figures]
     items += [e.anchor for e in section.quotes + section.challenges + section.recommendations]
     places.append(CitedPlace(f"section {section.number}", [section.anchor, *items], True))
-    others = [c for c in cited_by if c.anchor.startswith("src-") and c.anchor not in own]
-    places += [CitedPlace(c.label[:1].lower() + c.label[1:], [c.anchor]) for c in others]
+    # Another section's summary may cite the source in several paragraphs: one place, each
+    # paragraph an anchor, so the pages named are those of the paragraphs that cite it.
+    others: dict[str, list[str]] = {}
+    for c in cited_by:
+        if c.anchor.startswith("src-") and c.anchor not in own:
+            others.setdefault(c.label[:1].lower() + c.label[1:], []).append(c.anchor)
+    places += [CitedPlace(label, anchors) for label, anchors in others.items()]
     rows = [row.anchor for row in comparison if sid in row.cells]
     if rows:
         places.append(CitedPlace("the comparison table", rows))
     for number, chart in enumerate(charts, start=1):
         anchor = f"chart-{chart.id}"
         if any(p.source_id == sid for p in chart.points) or any(
-            c.anchor == anchor for c in cited_by
+            c.anchor == anchor or c.anchor.startswith(f"{anchor}-cite-") for c in cited_by
         ):
             places.append(CitedPlace(f"Figure {number}", [anchor]))
     return places
@@ -597,7 +627,7 @@ def sentence(text: str) -> str:
 # Fields a reader never sees as prose, or that must stay as written: ids and anchors, addresses,
 # the seed's own words (proved against it) and the original-language text.
 VERBATIM_FIELDS = frozenset(
-    {"id", "anchor", "source_id", "source", "also", "seed", "url", "metric", "excerpt"}
+    {"id", "anchor", "marker", "source_id", "source", "also", "seed", "url", "metric", "excerpt"}
     | {"original", "original_excerpt", "language", "original_language", "marking"}
 )
 _OPENS_AFTER = frozenset("([{<\u2014\u2013-/\u00a0")
@@ -650,7 +680,7 @@ def _curled(node: Any, name: str) -> Any:
         runs, before = [], ""
         for run in node:
             text = curly_quotes(run.text, before)
-            runs.append(Run(text, tuple(_curled(c, "") for c in run.cites)))
+            runs.append(replace(run, text=text, cites=tuple(_curled(c, "") for c in run.cites)))
             before = text or before
         return runs
     if isinstance(node, list):

@@ -14,7 +14,7 @@ import io
 import re
 import secrets
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
@@ -274,6 +274,16 @@ class WordDocument:
             f'<w:hyperlink r:id="{quoted(rid)}" w:history="1">'
             f"{run(address, self.char['Hyperlink'])}</w:hyperlink>"
         )
+
+    def bookmark_around(self, p: Paragraph, anchor: str, add: Callable[[], None]) -> None:
+        """A bookmark named after the anchor around what `add` appends to the paragraph."""
+        ident = self.next_bookmark
+        self.next_bookmark += 1
+        p.parts.append(
+            f'<w:bookmarkStart w:id="{ident}" w:name="{quoted(bookmark_name(anchor))}"/>'
+        )
+        add()
+        p.parts.append(f'<w:bookmarkEnd w:id="{ident}"/>')
 
     def bookmark(self, p: Paragraph, anchor: str) -> None:
         """Wrap the paragraph's content in a bookmark named after the anchor."""

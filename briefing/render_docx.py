@@ -15,7 +15,16 @@ from pathlib import Path
 from typing import Any
 
 from .assets import Assets, Rendered
-from .document import Anchored, ChartData, Cite, ComparisonRow, Document, Prose, Section
+from .document import (
+    Anchored,
+    ChartData,
+    Cite,
+    ComparisonRow,
+    Document,
+    Prose,
+    Section,
+    summary_anchor,
+)
 from .errors import RenderError
 from .files import regular_file
 from .models import Figure, FrontMatter, Point, SourceInfo
@@ -295,8 +304,10 @@ class _Layout:
             if related.note:
                 w.run(p, f" {related.note}", "Emphasis")
         self.heading(2, "Summary")
-        for text in s.summary:
-            prose(w, w.para("Normal"), text)
+        for n, text in enumerate(s.summary, start=1):
+            p = w.para("Normal")
+            prose(w, p, text)
+            w.bookmark(p, summary_anchor(s.anchor, n))
         self.figures(s)
         self.quotes(s)
         self.points(s, "Challenges", s.challenges)
@@ -479,7 +490,7 @@ def comparison_row(w: WordDocument, t: Table, row: ComparisonRow, doc: Document)
         else:
             for part in explanation.uses:
                 w.run(merged, part.text, "Strong")
-                cites(w, merged, part.cites)
+                cites(w, merged, part.cites, part.marker)
                 w.run(merged, ". ", "Strong")
             prose(w, merged, explanation.text)
         w.bookmark(merged, row.anchor)
@@ -513,19 +524,27 @@ def prose(w: WordDocument, p: Paragraph, runs: Prose) -> None:
     for part in runs:
         if part.text:
             w.run(p, part.text)
-        cites(w, p, part.cites)
+        cites(w, p, part.cites, part.marker)
 
 
-def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...]) -> None:
+def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...], marker: str = "") -> None:
+    """[n, m] after a non-breaking space, in the citation style: links that do not look like
+    links; bookmarked by the group's marker, which the appendix's page numbers point to."""
     if not found:
         return
-    # A non-breaking space, then [n, m] in the citation style: links that do not look like links.
-    w.run(p, "\u00a0[", "Citation Mark")
-    for j, cite in enumerate(found):
-        if j:
-            w.run(p, ",\u00a0", "Citation Mark")  # and no break inside the group
-        w.link(p, str(cite.number), cite.anchor, char="Citation Mark")
-    w.run(p, "]", "Citation Mark")
+
+    def group() -> None:
+        w.run(p, "\u00a0[", "Citation Mark")
+        for j, cite in enumerate(found):
+            if j:
+                w.run(p, ",\u00a0", "Citation Mark")  # and no break inside the group
+            w.link(p, str(cite.number), cite.anchor, char="Citation Mark")
+        w.run(p, "]", "Citation Mark")
+
+    if marker:
+        w.bookmark_around(p, marker, group)
+    else:
+        group()
 
 
 def citation_text(info: SourceInfo) -> str:

@@ -276,3 +276,33 @@ def test_in_the_pdf_a_metric_row_heads_no_column(built: Built) -> None:
     assert tds
     for td in tds:  # a cell across the table, the note on why sources differ, has all four
         assert len(td["/A"].get("/Headers", [])) == td["/A"].get("/ColSpan", 1)
+
+
+def listed_pages(line: str) -> set[int]:
+    """'pp. 1–2, 4–6, 17' -> {1, 2, 4, 5, 6, 17}."""
+    pages: set[int] = set()
+    for part in line.removeprefix("pp. ").removeprefix("p. ").split(", "):
+        first, _, last = part.partition("–")
+        pages.update(range(int(first), int(last or first) + 1))
+    return pages
+
+
+def test_the_appendix_names_the_page_each_citation_falls_on(built: Built) -> None:
+    """A citation in the briefing's own prose carries an id of its own: the appendix names its
+    page even when its paragraph began on the page before, and links to it."""
+    reader = PdfReader(built.pdf)
+    destinations = reader.named_destinations
+    text = " ".join(" ".join((p.extract_text() or "").split()) for p in reader.pages[-2:])
+    appendix = text[text.index("Appendix: sources") :]
+    lines = dict(re.findall(r"\[(\d+)\] (?:(?!Cited on).)*Cited on (pp?\. [0-9–, ]+):", appendix))
+    checked = 0
+    for entry in built.doc.appendix:
+        named = listed_pages(lines[str(entry.section.number)])
+        for place in entry.places:
+            for anchor in place.anchors:
+                if "-cite-" in anchor:
+                    page = reader.get_destination_page_number(destinations[anchor]) + 1
+                    assert page in named, (entry.section.number, place.label, page, named)
+                    assert f'id="{anchor}"' in built.html
+                    checked += 1
+    assert checked >= 20
