@@ -52,12 +52,14 @@ def number(value: Decimal) -> str:
 
 
 def bound_text(figure: Figure) -> str:
+    """The mark before a value. A symbol is joined to it by a non-breaking space, so "> 4,500"
+    never wraps between the two in a narrow column; a word ("nearly 600") may."""
     return {
         "exact": "",
         "about": "about ",
         "nearly": "nearly ",
-        "more-than": "> ",
-        "less-than": "< ",
+        "more-than": ">\u00a0",
+        "less-than": "<\u00a0",
     }[figure.bound]
 
 
