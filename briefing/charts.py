@@ -38,9 +38,9 @@ BOUND_MARKS = {
 }
 BOUND_LEGEND = {
     "about": ("", "about: an approximation"),
-    "nearly": ("\\\\\\", "upper bound (nearly, < less than)"),
-    "less-than": ("\\\\\\", "upper bound (nearly, < less than)"),
-    "more-than": ("///", "> lower bound (more than)"),
+    "nearly": ("\\\\\\", "upper bound: nearly, or < less than"),
+    "less-than": ("\\\\\\", "upper bound: nearly, or < less than"),
+    "more-than": ("///", "lower bound: > more than"),
 }
 
 

@@ -184,7 +184,7 @@ def test_two_translations_of_one_original_count_once(built: Built) -> None:
 def test_bounds_are_drawn_as_bounds(built: Built, tmp_path: Path) -> None:
     chart = next(c for c in built.doc.charts if c.id == "core-ai-industry")
     svg = render_chart(chart, "svg", None).decode("utf-8")
-    assert "&gt; 1.2" in svg and "nearly 0.6" in svg and "&gt; lower bound (more than)" in svg
+    assert "&gt; 1.2" in svg and "nearly 0.6" in svg and "lower bound: &gt; more than" in svg
     assert svg.count("<pattern") >= 2  # hatched: a lower bound and an upper bound
     assert not any(sid in svg for sid in built.doc.numbers)
 
