@@ -338,9 +338,9 @@ class _Layout:
             w.run(period, f.period)
             w.run(status, f.status)
             self.cite(status, s)
-        # The header row with the first row and the last row with the one before: a heading at
-        # a page's foot never stands over a lone header, and no row goes over alone.
-        t.keep_together(0, 1)
+        # The header row with the first two rows and the last row with the one before, as the
+        # PDF keeps them: no header stands over one row at a page's foot, no row goes over alone.
+        t.keep_together(0, min(2, len(t.rows) - 1))
         t.keep_together(-2, -1)
 
     def quotes(self, s: Section) -> None:
