@@ -49,25 +49,31 @@ def docx_findings(docx: Path) -> list[str]:
 
 
 def html_validate_findings(html: Path) -> list[str]:
-    """html-validate's recommended rules, errors and warnings alike."""
-    run = subprocess.run(
-        [
-            str(JS / "node_modules" / ".bin" / "html-validate"),
-            "--config",
-            str(JS / "htmlvalidate.json"),
-            "--formatter",
-            "json",
-            str(html),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode in (0, 1), run.stderr
+    """html-validate's recommended rules, errors and warnings alike.
+
+    The report goes to a file: node cuts piped output short when it exits, and a report that
+    quotes the page's long lines runs past what a pipe holds."""
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.json"
+        run = subprocess.run(
+            [
+                str(JS / "node_modules" / ".bin" / "html-validate"),
+                "--config",
+                str(JS / "htmlvalidate.json"),
+                "--formatter",
+                f"json={report}",
+                str(html),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode in (0, 1), run.stderr
+        results = json.loads(report.read_text(encoding="utf-8") or "[]")
     findings = [
         f"{message['ruleId']} at {html.name}:{message['line']}:{message['column']}: "
         f"{message['message']}"
-        for result in json.loads(run.stdout or "[]")
+        for result in results
         for message in result["messages"]
     ]
     assert findings or run.returncode == 0, run.stdout + run.stderr
