@@ -220,6 +220,31 @@ def test_on_a_phone_no_table_scrolls_sideways(shipped: Formats) -> None:
         assert wide == []
 
 
+CHART_LABEL_HEIGHTS = """return Array.from(document.querySelectorAll('.chart-image svg text'))
+  .map((t) => t.getBoundingClientRect().height).filter((h) => h > 0)"""
+
+
+def test_on_a_phone_a_chart_keeps_legible_labels_and_scrolls_in_its_own_box(
+    shipped: Formats,
+) -> None:
+    """At 390 px the chart is not squeezed to illegible labels: it scrolls sideways in a box of
+    its own that the keyboard can reach, and the page itself does not scroll sideways."""
+    from .validators import chromium
+
+    with chromium() as driver:
+        driver.set_window_size(390, 900)
+        driver.get(shipped.html.resolve().as_uri())
+        heights = driver.execute_script(CHART_LABEL_HEIGHTS)
+        assert heights and min(heights) >= 9
+        box = driver.execute_script(
+            "const b = document.querySelector('.chart-scroll');"
+            "return [b.scrollWidth > b.clientWidth, b.tabIndex, b.tagName, b.ariaLabel]"
+        )
+        assert box == [True, 0, "SECTION", "Figure 1"]  # a region a screen reader names
+        page = driver.execute_script("return document.documentElement.scrollWidth")
+        assert page <= driver.execute_script("return window.innerWidth")
+
+
 def test_docx_keeps_widows_and_orphans_with_their_paragraphs(shipped: Formats) -> None:
     from docx.oxml.ns import qn
 
