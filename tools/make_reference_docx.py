@@ -216,6 +216,7 @@ def main(out: Path = OUT) -> None:
     link.font.underline = True
     # The cover: organisation, title, subtitle and meta leave the takeaways most of page one.
     styles["Title"].font.size = Pt(20)
+    styles["Title"].font.bold = True  # as the PDF's title
     styles["Title"].font.color.rgb = RGBColor(0x1F, 0x4E, 0x79)
     styles["Title"].paragraph_format.space_after = Pt(8)
     rule = styles["Title"].element.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
