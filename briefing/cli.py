@@ -512,18 +512,22 @@ def main() -> None:
     """
     install_signal_handlers()
     try:
-        try:
-            app()
-        except SystemExit as exit_:  # Click ends every command so, a successful one too
-            status = exit_status(exit_.code)
-        else:
-            status = 0
+        status = command_status()
         if status == 0:
             raise_if_interrupted()  # a signal some library swallowed ends the command all the same
     except Interrupted as stop:  # Ctrl-C or SIGTERM: one line, and the shell's 128 + signal
         typer.echo(f"error: {stop}", err=True)
         status = stop.exit_code
     hard_exit(status)
+
+
+def command_status() -> int:
+    """Run the command; its exit status (Click ends every command with SystemExit, 0 too)."""
+    try:
+        app()
+    except SystemExit as exit_:
+        return exit_status(exit_.code)
+    return 0
 
 
 def exit_status(code: object) -> int:

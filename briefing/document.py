@@ -202,11 +202,6 @@ def source_anchor(source_id: str) -> str:
     return f"src-{source_id}"
 
 
-def summary_anchor(section_anchor: str, paragraph: int) -> str:
-    """A section summary's paragraph (from 1): the place a citation in it is found at."""
-    return f"{section_anchor}-summary-{paragraph}"
-
-
 def appendix_anchor(source_id: str) -> str:
     return f"ref-{source_id}"
 
@@ -240,12 +235,8 @@ def build_document(content: Content, report: Report) -> Document:
         replace(
             s,
             summary=[
-                citer.prose(
-                    text,
-                    Link(summary_anchor(s.anchor, n), f"Summary of section {s.number}"),
-                    s.source_id,
-                )
-                for n, text in enumerate(paragraphs(content.sources[s.source_id].summary), 1)
+                citer.prose(text, Link(s.anchor, f"Summary of section {s.number}"), s.source_id)
+                for text in paragraphs(content.sources[s.source_id].summary)
             ],
         )
         for s in sections
@@ -417,8 +408,8 @@ def _places(
     items = [e.anchor for e in section.figures]
     items += [e.anchor for e in section.quotes + section.challenges + section.recommendations]
     places.append(CitedPlace(f"section {section.number}", [section.anchor, *items], True))
-    # Another section's summary may cite the source in several paragraphs: one place, each
-    # paragraph an anchor, so the pages named are those of the paragraphs that cite it.
+    # Another section's summary may cite the source more than once: one place, each citation
+    # an anchor, so the pages named are those the citations fall on.
     others: dict[str, list[str]] = {}
     for c in cited_by:
         if c.anchor.startswith("src-") and c.anchor not in own:

@@ -86,8 +86,9 @@ def acknowledge() -> None:
 
 def raise_if_interrupted() -> None:
     """Raise Interrupted when a signal arrived, even if something swallowed its exception."""
-    if _received:
-        raise Interrupted(_received[0])
+    stop = pending()
+    if stop is not None:
+        raise stop
 
 
 @contextmanager

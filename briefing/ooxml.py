@@ -14,7 +14,8 @@ import io
 import re
 import secrets
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
 
@@ -275,14 +276,15 @@ class WordDocument:
             f"{run(address, self.char['Hyperlink'])}</w:hyperlink>"
         )
 
-    def bookmark_around(self, p: Paragraph, anchor: str, add: Callable[[], None]) -> None:
-        """A bookmark named after the anchor around what `add` appends to the paragraph."""
+    @contextmanager
+    def bookmarked(self, p: Paragraph, anchor: str) -> Iterator[None]:
+        """A bookmark named after the anchor around what the block appends to the paragraph."""
         ident = self.next_bookmark
         self.next_bookmark += 1
         p.parts.append(
             f'<w:bookmarkStart w:id="{ident}" w:name="{quoted(bookmark_name(anchor))}"/>'
         )
-        add()
+        yield
         p.parts.append(f'<w:bookmarkEnd w:id="{ident}"/>')
 
     def bookmark(self, p: Paragraph, anchor: str) -> None:

@@ -11,20 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 from .assets import Assets, Rendered
-from .document import (
-    Anchored,
-    ChartData,
-    Cite,
-    ComparisonRow,
-    Document,
-    Prose,
-    Section,
-    summary_anchor,
-)
+from .document import Anchored, ChartData, Cite, ComparisonRow, Document, Prose, Section
 from .errors import RenderError
 from .files import regular_file
 from .models import Figure, FrontMatter, Point, SourceInfo
@@ -304,10 +296,8 @@ class _Layout:
             if related.note:
                 w.run(p, f" {related.note}", "Emphasis")
         self.heading(2, "Summary")
-        for n, text in enumerate(s.summary, start=1):
-            p = w.para("Normal")
-            prose(w, p, text)
-            w.bookmark(p, summary_anchor(s.anchor, n))
+        for text in s.summary:
+            prose(w, w.para("Normal"), text)
         self.figures(s)
         self.quotes(s)
         self.points(s, "Challenges", s.challenges)
@@ -532,19 +522,13 @@ def cites(w: WordDocument, p: Paragraph, found: tuple[Cite, ...], marker: str = 
     links; bookmarked by the group's marker, which the appendix's page numbers point to."""
     if not found:
         return
-
-    def group() -> None:
+    with w.bookmarked(p, marker) if marker else nullcontext():
         w.run(p, "\u00a0[", "Citation Mark")
         for j, cite in enumerate(found):
             if j:
                 w.run(p, ",\u00a0", "Citation Mark")  # and no break inside the group
             w.link(p, str(cite.number), cite.anchor, char="Citation Mark")
         w.run(p, "]", "Citation Mark")
-
-    if marker:
-        w.bookmark_around(p, marker, group)
-    else:
-        group()
 
 
 def citation_text(info: SourceInfo) -> str:
